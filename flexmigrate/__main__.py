@@ -1,0 +1,3 @@
+from flexmigrate.cli import main
+
+raise SystemExit(main())
