@@ -146,20 +146,30 @@ class Catalog:
     def prefilter_tokens(self) -> tuple[bytes, ...]:
         """Byte strings at least one of which every retired call site must contain.
 
-        Derived from the data so that a new mapping cannot be forgotten: the literal path
-        segments that distinguish each retired path from its replacement, every retired
-        operation name and alias, and the retired families' version string.
+        Derived from the data so that a new mapping cannot be forgotten: a smallest set of literal
+        path segments such that every retired path contains one that its replacement lacks (greedy
+        set cover over the retired-only segments; ties go to the segment deeper in the path, which is
+        the more specific one), plus every retired operation name and alias.
+        A file containing none of them is never parsed.
         """
-        tokens: set[str] = set()
+        retired_only = {
+            ep.key: {s for s in ep.old.segments() if not s.startswith("{")} - set(ep.new.segments())
+            for ep in self.endpoints
+        }
+        uncovered = set(retired_only)
+        chosen: set[str] = set()
+        while uncovered:
+            candidates = sorted({s for key in uncovered for s in retired_only[key]})
+            if not candidates:  # pragma: no cover - a retired path identical to its replacement
+                raise ValueError(f"retired paths {sorted(uncovered)} have no segment of their own")
+            depth = {s: max(ep.old.segments().index(s) for ep in self.endpoints if s in ep.old.segments())
+                     for s in candidates}
+            best = max(candidates, key=lambda s: (sum(s in retired_only[k] for k in uncovered), depth[s]))
+            chosen.add(best)
+            uncovered = {k for k in uncovered if best not in retired_only[k]}
         for ep in self.endpoints:
-            new_segments = set(ep.new.segments())
-            for seg in ep.old.segments():
-                if not seg.startswith("{") and seg not in new_segments:
-                    tokens.add(seg)
-            tokens.update(ep.old.names)
-            tokens.add(ep.old.version)
-        # Shortest tokens first is irrelevant for correctness; sorting keeps output stable.
-        return tuple(sorted(t.encode() for t in tokens))
+            chosen.update(ep.old.names)
+        return tuple(sorted(t.encode() for t in chosen))
 
     def section(self, name: str) -> Any:
         """A catalog data file other than the endpoint list (rate limits, ...), parsed."""
