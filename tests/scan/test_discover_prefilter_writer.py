@@ -1,0 +1,73 @@
+import os
+import stat
+
+import pytest
+
+from flexmigrate.catalog import load_catalog
+from flexmigrate.scan.discover import discover
+from flexmigrate.scan.prefilter import Prefilter
+from flexmigrate.scan.writer import write_atomic
+
+
+def test_discover_walks_python_files_and_skips_noise(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    (tmp_path / "pkg" / "b.pyi").write_text("x: int\n")
+    (tmp_path / "pkg" / "notes.txt").write_text("tenant\n")
+    for noise in (".venv", "node_modules", "__pycache__", ".git"):
+        (tmp_path / noise).mkdir()
+        (tmp_path / noise / "c.py").write_text("x = 1\n")
+    (tmp_path / "gen").mkdir()
+    (tmp_path / "gen" / "d.py").write_text("x = 1\n")
+    found = discover([tmp_path], exclude=["gen"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found.files] == ["pkg/a.py", "pkg/b.pyi"]
+
+
+def test_named_file_is_taken_once_and_missing_paths_reported(tmp_path):
+    f = tmp_path / "script"
+    f.write_text("x = 1\n")
+    found = discover([f, f, tmp_path / "nope"])
+    assert found.files == (f,) and found.missing == (tmp_path / "nope",)
+
+
+def test_symlinked_folder_is_not_followed(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.py").write_text("x = 1\n")
+    os.symlink(tmp_path / "real", tmp_path / "link")
+    found = discover([tmp_path])
+    assert [p.name for p in found.files] == ["a.py"]
+
+
+def test_prefilter_catches_every_retired_path_and_skips_flex():
+    catalog = load_catalog()
+    pf = Prefilter(catalog.prefilter_tokens())
+    for ep in catalog:
+        assert pf.may_match(ep.old.path.encode())
+        assert pf.may_match(ep.old.operation_id.encode())
+        assert not pf.may_match(ep.new.path.encode()), ep.new.path
+    assert not pf.may_match(b"requests.get(f'{BASE}/groups/{g}/clusters/{c}/backup/snapshots')")
+
+
+def test_prefilter_needs_tokens():
+    with pytest.raises(ValueError):
+        Prefilter([])
+
+
+def test_write_atomic_replaces_content_and_keeps_mode(tmp_path):
+    f = tmp_path / "m.py"
+    f.write_bytes(b"old\r\n")
+    os.chmod(f, 0o751)
+    write_atomic(f, b"new\r\n")
+    assert f.read_bytes() == b"new\r\n"
+    assert stat.S_IMODE(f.stat().st_mode) == 0o751
+    assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+def test_write_atomic_leaves_original_on_failure(tmp_path):
+    f = tmp_path / "m.py"
+    f.write_bytes(b"old\n")
+
+    with pytest.raises(TypeError):
+        write_atomic(f, "not bytes")  # type: ignore[arg-type]
+    assert f.read_bytes() == b"old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
