@@ -54,6 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
     p.set_defaults(func=run_fix)
 
+    p = sub.add_parser("rules", help="list the rule codes that scan and fix report")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run_rules)
+
 
 def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions:
     if args.jobs is not None and args.jobs < 1:
@@ -108,4 +112,19 @@ def run_fix(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if result.changed or result.remaining:
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from codemods.registry import rule_summaries
+
+    rules = rule_summaries()
+    if args.format == "json":
+        import json
+
+        json.dump(rules, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for code, summary in rules.items():
+            sys.stdout.write(f"{code}  {summary}\n")
     return EXIT_OK
