@@ -1,8 +1,18 @@
 """The rules that run after the retired endpoint calls are found, one module per kind of call site.
 
 ``ALL`` lists them in the order they run; ``codemods.engine.analyze`` calls each with the module
-context.  Rule codes: FM1xx URLs (``codemods.urls``), FM2xx version headers, FM3xx response fields,
-FM4xx request bodies, FM5xx comments and docstrings.
+context.  Rule codes: FM1xx URLs (``codemods.urls``), FM2xx version headers, FM3xx response fields
+(FM35x: v1.0-only fields), FM4xx request bodies, FM5xx comments and docstrings.  Each rule module
+documents its codes in a ``RULES`` dict (code -> one-line summary); ``codemods.registry`` merges them.
 """
 
-ALL: list = []
+from __future__ import annotations
+
+
+def _load() -> list:
+    from codemods.rules import headers
+
+    return [headers.check_headers]
+
+
+ALL: list = _load()

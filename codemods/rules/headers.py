@@ -1,0 +1,437 @@
+"""FM2xx: the version header (Accept, and Content-Type on POSTs) of each migrated call.
+
+The Flex operations are served only under the Flex resource version, so every migrated call must
+send ``endpoint.new.media_type``.  Where the header is a literal this call owns (in its
+``headers=``, or a dict built and used only in the same function) the version inside the literal
+is rewritten.  Where it is shared (a module constant, a ``requests.Session``/``httpx.Client``
+header, a dict other calls also send) the shared value is left alone, because the other calls may
+still talk to endpoints that need the old version; the migrated call gets its own header instead,
+as an unsafe fix (the receiver must accept ``headers=`` and merge it, which holds for requests and
+httpx but is not proven for every client).  What cannot be seen is reported with the line where
+the header is defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import libcst as cst
+
+from codemods.engine import EndpointCall, ModuleContext
+from codemods.rules import flow, literals
+from codemods.rules.targets import capped, migrated_calls
+from flexmigrate.report.findings import Edit, Finding, FixKind
+
+RULES = {
+    "FM201": "Retired version in a header literal the migrated call owns: the version is rewritten.",
+    "FM202": "Version header shared with other calls: the migrated call gets its own Flex header (unsafe).",
+    "FM203": "Version header the rule cannot see or may not edit: manual, names where it is defined.",
+    "FM204": "No versioned Accept header (v1.0 call or none at all): the Flex Accept header is added.",
+    "FM205": "Header names an Atlas version the Flex operation is not served under: manual.",
+}
+
+ACCEPT = "Accept"
+CONTENT_TYPE = "Content-Type"
+# HTTP libraries whose module functions and session/client objects take ``headers=`` and merge it
+# over the session's headers (request-level wins).  Library facts, not Atlas facts.
+HTTP_MODULES = frozenset({"requests", "httpx"})
+SESSION_FACTORIES = frozenset(
+    {"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient"}
+)
+
+
+@dataclass
+class Site:
+    """One place a header value is set: ``key`` (lower case) -> ``value`` expression."""
+
+    key: str
+    value: cst.BaseExpression | None  # None: hidden behind a ``**spread`` or a non-literal mapping
+    anchor: cst.CSTNode  # where to point a human
+
+
+@dataclass
+class Source:
+    """Where a set of header sites comes from and whether this call may edit them."""
+
+    sites: list[Site] = field(default_factory=list)
+    opaque: list[cst.CSTNode] = field(default_factory=list)  # mappings we cannot read
+    editable: bool = False
+
+
+@dataclass
+class Receiver:
+    """What sends the request: a module function, a visible session/client, or something else."""
+
+    kind: str  # "module" | "session" | "unknown"
+    headers: Source = field(default_factory=Source)
+    defined_at: cst.CSTNode | None = None
+
+
+def check_headers(ctx: ModuleContext) -> Iterator[Finding]:
+    """FM2xx findings for every migrated call."""
+    media = literals.MediaTypes(ctx.catalog)
+    for ec, call in migrated_calls(ctx):
+        yield from _CallHeaders(ctx, ec, call, media).run()
+
+
+class _CallHeaders:
+    def __init__(self, ctx: ModuleContext, ec: EndpointCall, call: cst.Call, media: literals.MediaTypes):
+        self.ctx = ctx
+        self.ec = ec
+        self.call = call
+        self.media = media
+        self.old = ec.endpoint.old.version
+        self.new = ec.endpoint.new.version
+        self.new_media = ec.endpoint.new.media_type
+        self.wanted = [ACCEPT] + ([CONTENT_TYPE] if ec.endpoint.new.method in ("POST", "PUT", "PATCH") else [])
+        # header -> (rule, why the call needs its own value, how sure that fix is)
+        self.overrides: dict[str, tuple[str, str, FixKind]] = {}
+
+    # -- findings -------------------------------------------------------------------------------
+    def _finding(self, node: cst.CSTNode, rule: str, message: str, fix: FixKind, edits=()) -> Finding:
+        return self.ctx.finding(node, rule, message, capped(fix, self.ec) if edits else fix, self.ec.endpoint, edits)
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return flow.line_of(self.ctx, node)
+
+    # -- main -----------------------------------------------------------------------------------
+    def run(self) -> Iterator[Finding]:
+        arg = flow.keyword_arg(self.call, "headers")
+        own, why_not = self._own_headers(arg)
+        if why_not is not None:
+            yield why_not
+            return
+        receiver = self._receiver()
+        for header in self.wanted:
+            site = self._site(own, header)
+            if site is not None:
+                yield from self._check_site(site, header, own.editable, f"line {self._line(site.anchor)}")
+                continue
+            if own.opaque:
+                yield self._finding(
+                    self.call, "FM203",
+                    f"the {header} header may come from the mapping spread at line {self._line(own.opaque[0])}; "
+                    f"make sure this call sends {header}: {self.new_media}",
+                    FixKind.MANUAL,
+                )
+                continue
+            yield from self._from_receiver(receiver, header)
+        if self.overrides:
+            yield from self._give_own_headers(arg)
+
+    def _site(self, source: Source, header: str) -> Site | None:
+        for site in source.sites:
+            if site.key == header.lower():
+                return site
+        return None
+
+    def _check_site(self, site: Site, header: str, editable: bool, where: str) -> Iterator[Finding]:
+        """Judge one visible header value; edit it, or ask for an override, or report it."""
+        value = literals.string_value(site.value) if site.value is not None else None
+        if value is None:
+            node = site.value if site.value is not None else site.anchor
+            yield self._finding(
+                node, "FM203",
+                f"{header} is not a literal ({where}); it must be {self.new_media} for "
+                f"{self.ec.endpoint.new.operation_id}",
+                FixKind.MANUAL,
+            )
+            return
+        found = self.media.find(value)
+        if found is None:
+            if header == ACCEPT:  # an unversioned Accept (application/json): v2 needs the version
+                if editable:
+                    edit = literals.replace_value(self.ctx, site.value, self.new_media)
+                    if edit is not None:
+                        yield self._finding(
+                            site.value, "FM204",
+                            f"Accept {value!r} names no Atlas version; the Flex operation needs {self.new_media}",
+                            FixKind.SAFE, [edit],
+                        )
+                        return
+                self.overrides[header] = (
+                    "FM204", f"its Accept {value!r} ({where}) names no Atlas version", FixKind.UNSAFE
+                )
+            return
+        if found.version >= self.new:
+            return  # already served under the Flex version (Atlas picks the latest version <= asked)
+        if found.version != self.old:
+            yield self._finding(
+                site.value, "FM205",
+                f"{header} asks for version {found.version} ({where}); "
+                f"{self.ec.endpoint.new.operation_id} is served from {self.new} on",
+                FixKind.MANUAL,
+            )
+            return
+        if not editable:
+            self.overrides[header] = (
+                "FM202", f"the shared {header} ({where}) is {self.ec.endpoint.old.media_type}", FixKind.UNSAFE
+            )
+            return
+        span = literals.body_span(self.ctx, site.value) if isinstance(site.value, cst.SimpleString) else None
+        if span is None:
+            yield self._finding(
+                site.value, "FM203",
+                f"{header} literal ({where}) cannot be edited in place; it must be {self.new_media}",
+                FixKind.MANUAL,
+            )
+            return
+        start = span[0] + found.start
+        yield self._finding(
+            site.value, "FM201",
+            f"{header} version {self.old} -> {self.new} for {self.ec.endpoint.new.operation_id}",
+            FixKind.SAFE, [Edit(start, start + len(self.old), self.new)],
+        )
+
+    # -- the call's own headers= -----------------------------------------------------------------
+    def _own_headers(self, arg: cst.Arg | None) -> tuple[Source, Finding | None]:
+        if arg is None:
+            if flow.has_star_kwargs(self.call):
+                return Source(), self._finding(
+                    self.call, "FM203",
+                    f"headers may be passed through **kwargs; make sure this call sends Accept: {self.new_media}",
+                    FixKind.MANUAL,
+                )
+            return Source(editable=True), None
+        value = arg.value
+        if isinstance(value, cst.Dict):
+            return self._dict_source(value, editable=True), None
+        if isinstance(value, cst.Name):
+            bound = flow.binding(self.ctx, value)
+            if bound is not None and bound.kind == "assign" and isinstance(bound.value, cst.Dict):
+                local = flow.same_function(self.ctx, bound.target, self.call) and flow.enclosing_function(
+                    self.ctx, self.call
+                ) is not None
+                source = self._dict_source(bound.value, editable=local and not self._shared(bound))
+                if source.editable:
+                    self._add_local_updates(bound, source)
+                return source, None
+            where = f"line {self._line(bound.target)}" if bound is not None else "elsewhere"
+            return Source(), self._finding(
+                value, "FM203",
+                f"headers come from {value.value!r} (defined {where}); make sure it sends "
+                f"Accept: {self.new_media} for this call only",
+                FixKind.MANUAL,
+            )
+        return Source(), self._finding(
+            value, "FM203",
+            f"headers are built by an expression at line {self._line(value)}; make sure this call sends "
+            f"Accept: {self.new_media}",
+            FixKind.MANUAL,
+        )
+
+    def _dict_source(self, node: cst.Dict, editable: bool) -> Source:
+        source = Source(editable=editable)
+        for key, element in literals.dict_entries(node):
+            if key is not None and isinstance(element, cst.DictElement):
+                source.sites.append(Site(key.lower(), element.value, element))
+            else:
+                source.opaque.append(element)
+        return source
+
+    def _shared(self, bound: flow.Binding) -> bool:
+        """Whether a local headers dict is also sent by, or escapes to, something else than migrated calls."""
+        migrated = {id(c) for _, c in migrated_calls(self.ctx)}
+        for use in bound.uses(self.ctx):
+            parent = self.ctx.parent(use)
+            if isinstance(parent, cst.Arg):
+                owner = self.ctx.parent(parent)
+                if not (isinstance(owner, cst.Call) and id(owner) in migrated and parent.keyword is not None
+                        and parent.keyword.value == "headers"):
+                    return True
+            elif isinstance(parent, cst.Attribute) and parent.value is use:
+                if parent.attr.value not in ("update", "get", "setdefault", "__setitem__"):
+                    return True
+            elif isinstance(parent, cst.Subscript) and parent.value is use:
+                continue
+            else:
+                return True
+        return False
+
+    def _add_local_updates(self, bound: flow.Binding, source: Source) -> None:
+        """``h["Accept"] = ...`` and ``h.update({...})`` in the same function count as the dict's sites."""
+        for use in bound.uses(self.ctx):
+            parent = self.ctx.parent(use)
+            if isinstance(parent, cst.Subscript) and flow.is_store(self.ctx, parent):
+                index = parent.slice[0].slice if len(parent.slice) == 1 else None
+                key = literals.string_value(index.value) if isinstance(index, cst.Index) else None
+                assign_target = self.ctx.parent(parent)
+                assign = self.ctx.parent(assign_target) if assign_target is not None else None
+                if key is not None and isinstance(assign, cst.Assign):
+                    source.sites.append(Site(key.lower(), assign.value, parent))
+                else:
+                    source.opaque.append(parent)
+            elif isinstance(parent, cst.Attribute) and parent.attr.value in ("update", "setdefault"):
+                called = self.ctx.parent(parent)
+                if (isinstance(called, cst.Call) and parent.attr.value == "update" and len(called.args) == 1
+                        and isinstance(called.args[0].value, cst.Dict) and called.args[0].keyword is None):
+                    source.sites.extend(self._dict_source(called.args[0].value, True).sites)
+                    source.opaque.extend(self._dict_source(called.args[0].value, True).opaque)
+                else:
+                    source.opaque.append(parent)
+
+    # -- the session or client -------------------------------------------------------------------
+    def _receiver(self) -> Receiver:
+        func = self.call.func
+        if isinstance(func, cst.Name):
+            bound = flow.binding(self.ctx, func)
+            if bound is not None and bound.kind == "import" and isinstance(bound.target, cst.ImportFrom):
+                module = flow.dotted_name(bound.target.module) if bound.target.module else None
+                if module in HTTP_MODULES:
+                    return Receiver("module")
+            return Receiver("unknown", defined_at=bound.target if bound else None)
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+            return Receiver("unknown")
+        base = func.value
+        if flow.imported_module(self.ctx, base) in HTTP_MODULES:
+            return Receiver("module")
+        bound = flow.binding(self.ctx, base)
+        if bound is None:
+            return Receiver("unknown")
+        value = bound.value
+        if bound.kind in ("assign", "with") and isinstance(value, cst.Call) and self._is_factory(value.func):
+            return Receiver("session", self._session_headers(bound, value), bound.target)
+        return Receiver("unknown", defined_at=bound.target)
+
+    def _is_factory(self, func: cst.BaseExpression) -> bool:
+        name = flow.dotted_name(func)
+        if name is None:
+            return False
+        head, _, rest = name.partition(".")
+        if isinstance(func, cst.Attribute):
+            root = func
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            module = flow.imported_module(self.ctx, root) if isinstance(root, cst.Name) else None
+            if module is not None:
+                name = f"{module}.{rest}"
+        return name in SESSION_FACTORIES
+
+    def _session_headers(self, bound: flow.Binding, factory: cst.Call) -> Source:
+        source = Source()
+        arg = flow.keyword_arg(factory, "headers")
+        if arg is not None:
+            self._mapping_sites(arg.value, source)
+        for use in bound.uses(self.ctx):
+            attr = self.ctx.parent(use)
+            if not (isinstance(attr, cst.Attribute) and attr.attr.value == "headers"):
+                continue
+            holder = self.ctx.parent(attr)
+            if isinstance(holder, cst.Attribute) and holder.attr.value in ("update", "setdefault"):
+                called = self.ctx.parent(holder)
+                if isinstance(called, cst.Call) and holder.attr.value == "update" and len(called.args) == 1:
+                    self._mapping_sites(called.args[0].value, source)
+                elif isinstance(called, cst.Call) and len(called.args) == 2:
+                    key = literals.string_value(called.args[0].value)
+                    if key is not None:
+                        source.sites.append(Site(key.lower(), called.args[1].value, called))
+                    else:
+                        source.opaque.append(called)
+            elif isinstance(holder, cst.Subscript) and flow.is_store(self.ctx, holder):
+                index = holder.slice[0].slice if len(holder.slice) == 1 else None
+                key = literals.string_value(index.value) if isinstance(index, cst.Index) else None
+                assign = self.ctx.parent(self.ctx.parent(holder))
+                if key is not None and isinstance(assign, cst.Assign):
+                    source.sites.append(Site(key.lower(), assign.value, holder))
+                else:
+                    source.opaque.append(holder)
+            elif flow.is_store(self.ctx, attr):
+                assign = self.ctx.parent(self.ctx.parent(attr))
+                if isinstance(assign, cst.Assign):
+                    self._mapping_sites(assign.value, source)
+                else:
+                    source.opaque.append(attr)
+        return source
+
+    def _mapping_sites(self, value: cst.BaseExpression, source: Source) -> None:
+        if isinstance(value, cst.Name):
+            bound = flow.binding(self.ctx, value)
+            if bound is not None and bound.kind == "assign" and isinstance(bound.value, cst.Dict):
+                value = bound.value
+        if isinstance(value, cst.Dict):
+            found = self._dict_source(value, editable=False)
+            source.sites.extend(found.sites)
+            source.opaque.extend(found.opaque)
+        else:
+            source.opaque.append(value)
+
+    def _from_receiver(self, receiver: Receiver, header: str) -> Iterator[Finding]:
+        """The call itself does not set ``header``: look at what the session or client sends."""
+        site = self._site(receiver.headers, header)
+        if site is not None:
+            yield from self._check_site(site, header, False, f"session header, line {self._line(site.anchor)}")
+            return
+        if receiver.headers.opaque:
+            yield self._finding(
+                self.call, "FM203",
+                f"the session's headers are set from a mapping at line {self._line(receiver.headers.opaque[0])} "
+                f"this rule cannot read; make sure this call sends {header}: {self.new_media}",
+                FixKind.MANUAL,
+            )
+            return
+        if header != ACCEPT:
+            return  # Content-Type only needs the Flex version where one is set
+        if receiver.kind in ("module", "session"):
+            if self.ec.legacy_v1:
+                why = "the v1.0 call sent no Accept header and v2 requires a versioned one"
+                self.overrides[header] = ("FM204", why, FixKind.SAFE)
+            else:
+                why = "no Accept header is visible and v2 requires a versioned one"
+                self.overrides[header] = ("FM204", why, FixKind.UNSAFE)
+            return
+        where = f" (defined at line {self._line(receiver.defined_at)})" if receiver.defined_at is not None else ""
+        if self.ec.legacy_v1:
+            why = (
+                f"the v1.0 call set no Accept header and v2 requires a versioned one; its client{where} "
+                "is not a known requests/httpx object"
+            )
+            self.overrides[header] = ("FM204", why, FixKind.UNSAFE)
+            return
+        yield self._finding(
+            self.call, "FM203",
+            f"the Accept header of this call comes from its client{where}, which this rule cannot read; "
+            f"{self.ec.endpoint.new.operation_id} needs Accept: {self.new_media}",
+            FixKind.MANUAL,
+        )
+
+    # -- giving the call its own header -----------------------------------------------------------
+    def _give_own_headers(self, arg: cst.Arg | None) -> Iterator[Finding]:
+        entries = ", ".join(f"{literals.quoted(h)}: {literals.quoted(self.new_media)}" for h in self.overrides)
+        reasons = "; ".join(why for _, why, _ in self.overrides.values())
+        rules = {rule for rule, _, _ in self.overrides.values()}
+        rule = "FM202" if "FM202" in rules else "FM204"
+        sure = all(fix is FixKind.SAFE for _, _, fix in self.overrides.values())
+        fix = FixKind.SAFE if sure else FixKind.UNSAFE
+        if arg is None:
+            edit = _append_keyword(self.ctx, self.call, f"headers={{{entries}}}")
+            node: cst.CSTNode = self.call
+        elif isinstance(arg.value, cst.Dict):
+            edit = _append_entries(self.ctx, arg.value, entries)
+            node = arg.value
+        else:  # a name bound to a dict this call must not edit: send a copy with the override
+            start, end = self.ctx.span(arg.value)
+            edit = Edit(start, end, f"{{**{self.ctx.source[start:end]}, {entries}}}")
+            node = arg.value
+        yield self._finding(
+            node, rule,
+            f"{reasons}: this call now sends its own {', '.join(self.overrides)} {self.new_media}",
+            fix, [edit],
+        )
+
+
+def _append_keyword(ctx: ModuleContext, call: cst.Call, text: str) -> Edit:
+    """Insert ``text`` as the call's last argument, in the layout the call already uses."""
+    if not call.args:
+        start, end = ctx.span(call)
+        close = ctx.source.rindex(")", start, end)
+        return Edit(close, close, text)
+    return literals.append_item(ctx, call.args[-1], text)
+
+
+def _append_entries(ctx: ModuleContext, node: cst.Dict, entries: str) -> Edit:
+    """Insert ``entries`` as the dict literal's last items, in its layout."""
+    if not node.elements:
+        start, end = ctx.span(node)
+        return Edit(start + 1, end - 1, entries)
+    return literals.append_item(ctx, node.elements[-1], entries)
