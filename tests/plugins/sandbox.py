@@ -1,1 +1,32 @@
-"""pytest fixtures that start the Atlas sandbox on a free loopback port (owned by the sandbox work)."""
+"""pytest fixtures that start the Atlas sandbox on a free loopback port.
+
+``sandbox`` is one default sandbox for the whole session (tests must not change its data: create jobs
+in a ``sandbox_factory`` sandbox instead); ``sandbox_factory(**overrides)`` starts a sandbox with
+:class:`~flexmigrate.sandbox.SandboxConfig` overrides and stops it when the test ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from flexmigrate.sandbox import RunningSandbox, SandboxConfig, serve_in_background
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[RunningSandbox]:
+    with serve_in_background(SandboxConfig()) as running:
+        yield running
+
+
+@pytest.fixture
+def sandbox_factory() -> Iterator[Callable[..., RunningSandbox]]:
+    with contextlib.ExitStack() as stack:
+
+        def start(**overrides: Any) -> RunningSandbox:
+            config = SandboxConfig().replace(**overrides)
+            return stack.enter_context(serve_in_background(config))
+
+        yield start

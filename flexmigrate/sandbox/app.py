@@ -1,0 +1,428 @@
+"""The sandbox's behaviour: one request in, one :class:`Response` out, wire code elsewhere.
+
+Every API request goes through the same steps, in the order Atlas applies them as far as clients can
+observe: route -> authenticate -> (fault draw) -> sunset -> version -> rate limit -> path and query
+validation -> the endpoint's handler.  Routes are built from the catalog's path templates, so both
+families and any future endpoint pair are served without spelling a path here.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from flexmigrate.catalog import Endpoint
+from flexmigrate.sandbox.auth import Authenticator
+from flexmigrate.sandbox.config import SandboxConfig
+from flexmigrate.sandbox.dataset import EPOCH, Cluster, Dataset, Project, build_dataset, new_restore_job
+from flexmigrate.sandbox.drift import DriftEngine
+from flexmigrate.sandbox.errors import ApiError, api_error, error_body
+from flexmigrate.sandbox.facts import FAMILIES, facts
+from flexmigrate.sandbox.faults import NO_FAULT, FaultInjector, FaultPlan
+from flexmigrate.sandbox.http import Request, Response, json_bytes
+from flexmigrate.sandbox.ratelimit import BucketSpec, RateLimiter
+
+__all__ = ["SandboxApp"]
+
+_TRUE, _FALSE = "true", "false"
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: re.Pattern[str]
+    method: str
+    endpoint: Endpoint | None  # None for the OAuth routes
+    family: str
+    kind: str  # endpoint key, "token" or "revoke"
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^{}]+\})", template)
+    regex = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(f"^{regex}/?$")
+
+
+@dataclass
+class Call:
+    """One API request being answered (the parsed pieces every step needs)."""
+
+    request: Request
+    route: Route
+    params: dict[str, str]  # path parameters under the family's own names
+    ids: tuple[str, ...]  # the same values in path order: project, cluster, then the item id if any
+    envelope: bool = False
+    pretty: bool = False
+
+
+class SandboxApp:
+    def __init__(self, config: SandboxConfig, base_url: str = "") -> None:
+        self.config = config
+        self.base_url = base_url
+        self.facts = facts()
+        self.dataset: Dataset = build_dataset(config)
+        data = self.facts.data
+        self.auth = Authenticator(
+            config.credentials, data["digest"]["realm"], config.nonce_ttl_seconds, config.token_ttl_seconds
+        )
+        specs = {fam: BucketSpec.from_data(data["rate_limits"]["buckets"][fam], config.rate_limit_scale or 1.0)
+                 for fam in FAMILIES}
+        self.limiter = RateLimiter(specs, enabled=config.rate_limit_scale > 0)
+        self.faults = FaultInjector(config.faults, config.seed)
+        self.drift = DriftEngine(config.drift, self.dataset, config.seed)
+        self._create_rng = random.Random(f"create/{config.seed}")
+        self._create_clock = EPOCH + timedelta(days=400)  # after every seeded record
+        self.routes = self._build_routes()
+        self.handlers: dict[str, Callable[[Call], tuple[int, Any]]] = {
+            "get_restore_job": partial(self._get, "restore_job"),
+            "list_restore_jobs": partial(self._all, "restore_job"),
+            "create_restore_job": self._create_restore_job,
+            "download_snapshot": self._download,
+            "list_snapshots": partial(self._all, "snapshot"),
+            "get_snapshot": partial(self._get, "snapshot"),
+        }
+        self.query_names = data["pagination"]["query"]
+
+    # -- routing --------------------------------------------------------------------------------
+
+    def _build_routes(self) -> list[Route]:
+        routes = []
+        for ep in self.facts.catalog.endpoints:
+            for fam in FAMILIES:
+                op = self.facts.op(ep, fam)
+                routes.append(Route(_compile(op.path), op.method, ep, fam, ep.key))
+        oauth = self.facts.data["oauth"]
+        routes.append(Route(_compile(oauth["token_path"]), "POST", None, "", "token"))
+        routes.append(Route(_compile(oauth["revoke_path"]), "POST", None, "", "revoke"))
+        return routes
+
+    def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        path_matched = False
+        for route in self.routes:
+            m = route.pattern.match(path)
+            if m:
+                path_matched = True
+                if route.method == method:
+                    return route, m.groupdict(), True
+        return None, {}, path_matched
+
+    # -- entry point ----------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        route, raw_params, path_matched = self._match(request.method, request.path)
+        envelope = (request.arg(self.facts.data["pagination"]["query"]["envelope"]) or "").lower() == _TRUE
+        pretty = (request.arg(self.facts.data["pagination"]["query"]["pretty"]) or "").lower() == _TRUE
+        if route is None:
+            name = "method_not_allowed" if path_matched else "route_not_found"
+            err = api_error(name, request.path, method=request.method, path=request.path)
+            return self._error(err, envelope, pretty)
+        if route.endpoint is None:
+            return self._oauth(route.kind, request)
+        result = self.auth.authenticate(request.headers.get("authorization"), request.method, request.target)
+        if not result.ok:
+            name = "token_expired" if result.problem == "expired" else "unauthorized"
+            headers = {"WWW-Authenticate": result.challenge} if result.challenge else {}
+            return self._error(api_error(name, headers=headers), envelope, pretty)
+        plan = self.faults.plan(route.family)
+        if plan.kind == "error":
+            return self._injected_error(plan, envelope, pretty)
+        op = self.facts.op(route.endpoint, route.family)
+        call = Call(request, route, raw_params, tuple(raw_params[name] for name in op.path_params),
+                    envelope, pretty)
+        try:
+            response = self._api(call)
+        except ApiError as err:
+            response = self._error(err, envelope, pretty)
+        response.plan = plan
+        return response
+
+    def _api(self, call: Call) -> Response:
+        route = call.route
+        ep = route.endpoint
+        assert ep is not None
+        op = self.facts.op(ep, route.family)
+        if route.family == "old" and self.config.retired:
+            spec = self.facts.data["retired"]
+            raise ApiError(spec["status"], error_body(spec, [op.operation_id], operation_id=op.operation_id,
+                                                      sunset=op.sunset or self.facts.catalog.sunset,
+                                                      replacement=ep.new.operation_id))
+        self._check_version(call)
+        decision = self.limiter.take(route.family, call.ids[0])
+        rl_headers: dict[str, str] = {}
+        if self.config.rate_limit_headers:
+            rl_headers = {"RateLimit-Limit": str(decision.limit), "RateLimit-Remaining": str(decision.remaining)}
+        if not decision.allowed:
+            spec = decision.spec
+            values = (spec.endpoint_set, decision.retry_after, spec.capacity, _num(spec.refill_rate),
+                      _num(spec.refill_seconds))
+            body = error_body(self.facts.data["rate_limits"], list(values), endpoint_set=values[0],
+                              retry_after=values[1], capacity=values[2], refill_rate=values[3],
+                              refill_seconds=values[4])
+            raise ApiError(429, body, {**rl_headers, "Retry-After": str(decision.retry_after)})
+        self._check_path(call)
+        status, body = self.handlers[ep.key](call)
+        response = self._body(status, body, call.envelope, call.pretty, self.facts.media_type(route.family))
+        response.headers.extend(rl_headers.items())
+        return response
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def _check_version(self, call: Call) -> None:
+        wanted = self.facts.media_type(call.route.family)
+        accept = call.request.headers.get("accept", "")
+        offered = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+        if wanted not in offered:
+            spec = dict(self.facts.data["version_error"])
+            spec["status"] = self.config.version_error_status
+            spec["reason"] = "Not Acceptable" if spec["status"] == 406 else "Bad Request"
+            raise ApiError(spec["status"], error_body(spec, [accept]))
+
+    def _check_path(self, call: Call) -> None:
+        catalog = self.facts.catalog
+        for position, (name, value) in enumerate(call.params.items()):
+            if name in catalog.path_patterns and not catalog.pattern(name).match(value):
+                if position == 0:  # the project (group) id
+                    raise api_error("invalid_group_id", value, value=value)
+                raise api_error("invalid_path_param", name, value, param=name, value=value,
+                                pattern=catalog.path_patterns[name])
+
+    def _bool_arg(self, call: Call, key: str, default: bool) -> bool:
+        name = self.query_names[key]
+        raw = call.request.arg(name)
+        if raw is None:
+            return default
+        if raw.lower() in (_TRUE, _FALSE):
+            return raw.lower() == _TRUE
+        raise api_error("invalid_query_param", name, param=name)
+
+    def _int_arg(self, call: Call, key: str, limits: dict[str, int]) -> int:
+        name = self.query_names[key]
+        raw = call.request.arg(name)
+        if raw is None:
+            return limits["default"]
+        try:
+            value = int(raw)
+        except ValueError:
+            raise api_error("invalid_query_param", name, param=name) from None
+        if value < limits["minimum"] or value > limits.get("maximum", value):
+            raise api_error("invalid_query_param", name, param=name)
+        return value
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def _project(self, call: Call) -> Project:
+        group_id = call.ids[0]
+        project = self.dataset.projects.get(group_id)
+        if project is None:
+            raise api_error("group_not_found", group_id, groupId=group_id)
+        return project
+
+    def _cluster(self, call: Call) -> Cluster:
+        project = self._project(call)
+        name = call.ids[1]
+        cluster = project.clusters.get(name)
+        if cluster is None:
+            raise api_error("cluster_not_found", name, project.id, clusterName=name, groupId=project.id)
+        return cluster
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _href(self, endpoint_key: str, family: str, *ids: str) -> str:
+        """The URL of a resource of ``family`` given its path parameter values in order."""
+        op = self.facts.op(self.facts.catalog.endpoint(endpoint_key), family)
+        path = op.path
+        for name, value in zip(op.path_params, ids):
+            path = path.replace("{" + name + "}", value)
+        return self.base_url + path
+
+    def _link(self, rel: str, href: str) -> dict[str, str]:
+        lf = self.facts.fields("link")
+        return {lf["href"]: href, lf["rel"]: lf[rel]}
+
+    def _record(self, kind: str, family: str, record: dict[str, Any], cluster: Cluster) -> dict[str, Any]:
+        f = self.facts.fields(kind)
+        item_key = "get_restore_job" if kind == "restore_job" else "get_snapshot"
+        ep = self.facts.catalog.endpoint(item_key)
+        renames = self.facts.rename_map(ep)
+        out = {renames.get(k, k): v for k, v in record.items()} if family == "new" else dict(record)
+        href = self._href(item_key, family, cluster.project_id, cluster.name, record[f["id"]])
+        out[f["links"]] = [self._link("self", href)]
+        if self.drift.active:
+            self.drift.apply(kind, family, out, renames)
+        return out
+
+    def _list(self, call: Call, kind: str, records: list[dict[str, Any]], cluster: Cluster) -> dict[str, Any]:
+        lf = self.facts.fields("list")
+        family = call.route.family
+        ep = call.route.endpoint
+        assert ep is not None
+        base = self.base_url + call.request.path
+        paginated = self.query_names["page_num"] in ep.query_params.get(family, ())
+        if not paginated:
+            return {
+                lf["links"]: [self._link("self", base)],
+                lf["results"]: [self._record(kind, family, r, cluster) for r in records],
+                lf["total_count"]: len(records),
+            }
+        pag = self.facts.data["pagination"]
+        page = self._int_arg(call, "page_num", pag["page_num"])
+        per_page = self._int_arg(call, "items_per_page", pag["items_per_page"])
+        include_count = self._bool_arg(call, "include_count", pag["include_count_default"])
+        start = (page - 1) * per_page
+        chunk = records[start:start + per_page]
+
+        def page_href(n: int) -> str:
+            query = {self.query_names["page_num"]: n, self.query_names["items_per_page"]: per_page}
+            if call.request.arg(self.query_names["include_count"]) is not None:
+                query[self.query_names["include_count"]] = _TRUE if include_count else _FALSE
+            return f"{base}?{urlencode(query)}"
+
+        links = []
+        if page > 1:
+            links.append(self._link("previous", page_href(page - 1)))
+        links.append(self._link("self", page_href(page)))
+        if start + per_page < len(records):
+            links.append(self._link("next", page_href(page + 1)))
+        body: dict[str, Any] = {
+            lf["links"]: links,
+            lf["results"]: [self._record(kind, family, r, cluster) for r in chunk],
+        }
+        if include_count:
+            body[lf["total_count"]] = len(records)
+        return body
+
+    def _body(self, status: int, body: Any, envelope: bool, pretty: bool, content_type: str) -> Response:
+        if envelope:
+            ef = self.facts.fields("envelope")
+            lf = self.facts.fields("list")
+            if isinstance(body, dict) and lf["results"] in body:
+                body = {**body, ef["status"]: status}  # lists: the list object is the envelope
+            else:
+                body = {ef["status"]: status, ef["content"]: body}
+            status = 200
+        return Response(status, json_bytes(body, pretty), content_type)
+
+    def _error(self, err: ApiError, envelope: bool, pretty: bool) -> Response:
+        response = self._body(err.status, err.body, envelope, pretty, "application/json")
+        response.headers.extend(err.headers.items())
+        return response
+
+    def _injected_error(self, plan: FaultPlan, envelope: bool, pretty: bool) -> Response:
+        name = {500: "server_error", 502: "bad_gateway", 503: "unavailable"}[plan.status]
+        headers = {}
+        if plan.status == 503:
+            headers["Retry-After"] = str(self.config.faults.retry_after_seconds)
+        response = self._error(api_error(name, headers=headers), envelope, pretty)
+        response.plan = FaultPlan(delay=plan.delay)
+        return response
+
+    # -- handlers -------------------------------------------------------------------------------
+
+    def _find(self, kind: str, cluster: Cluster, record_id: str) -> dict[str, Any]:
+        store = cluster.restore_jobs if kind == "restore_job" else cluster.snapshots
+        record = store.get(record_id)
+        if record is None:
+            raise api_error(f"{kind}_not_found", record_id, cluster.name, id=record_id, cluster=cluster.name)
+        return record
+
+    def _get(self, kind: str, call: Call) -> tuple[int, Any]:
+        cluster = self._cluster(call)
+        return 200, self._record(kind, call.route.family, self._find(kind, cluster, call.ids[2]), cluster)
+
+    def _all(self, kind: str, call: Call) -> tuple[int, Any]:
+        cluster = self._cluster(call)
+        store = cluster.restore_jobs if kind == "restore_job" else cluster.snapshots
+        return 200, self._list(call, kind, list(store.values()), cluster)
+
+    def _request_body(self, call: Call) -> dict[str, Any]:
+        """Parse and validate a POST body against the request schema in ``sandbox.json``."""
+        ep = call.route.endpoint
+        assert ep is not None
+        rules = self.facts.data["request_bodies"][ep.key][call.route.family]
+        formats = self.facts.data["request_bodies"]["formats"]
+        try:
+            body = json.loads(call.request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise api_error("invalid_json") from None
+        if not isinstance(body, dict):
+            raise api_error("invalid_json")
+        for key in body:
+            if key not in rules["writable"] and key not in rules["read_only"]:
+                raise api_error("invalid_attribute", key, attribute=key)
+        for key in rules["required"]:
+            if key not in body:
+                raise api_error("missing_attribute", key, attribute=key)
+        clean = {}
+        for key, fmt in rules["writable"].items():
+            if key in body:
+                value = body[key]
+                if not isinstance(value, str) or not re.match(formats[fmt], value):
+                    raise api_error("invalid_attribute", key, attribute=key)
+                clean[key] = value
+        return clean
+
+    def _new_job(self, call: Call, delivery: str) -> tuple[int, Any]:
+        cluster = self._cluster(call)
+        body = self._request_body(call)
+        f = self.facts.fields("restore_job")
+        snap = self._find("snapshot", cluster, body[f["snapshot_id"]])
+        target_project = body.get(f["target_project"])
+        target_name = body.get(f["target_name"])
+        if target_project is not None and target_project not in self.dataset.projects:
+            raise api_error("group_not_found", target_project, groupId=target_project)
+        if target_name is not None:
+            project = self.dataset.projects[target_project or cluster.project_id]
+            if target_name not in project.clusters:
+                raise api_error("cluster_not_found", target_name, project.id, clusterName=target_name,
+                                groupId=project.id)
+        self._create_clock += timedelta(minutes=1)
+        statuses = self.facts.data["enums"]["status"]
+        job = new_restore_job(self._create_rng, self._create_clock, cluster, snap, delivery, statuses[1],
+                              target_name, target_project or cluster.project_id)
+        cluster.restore_jobs[job[f["id"]]] = job
+        return 200, self._record("restore_job", call.route.family, job, cluster)
+
+    def _create_restore_job(self, call: Call) -> tuple[int, Any]:
+        return self._new_job(call, self.facts.data["enums"]["delivery_type"][0])
+
+    def _download(self, call: Call) -> tuple[int, Any]:
+        return self._new_job(call, self.facts.data["enums"]["delivery_type"][1])
+
+    # -- OAuth ----------------------------------------------------------------------------------
+
+    def _oauth(self, kind: str, request: Request) -> Response:
+        """RFC 6749 client-credentials token endpoint and RFC 7009 revocation."""
+        form = {k: v[-1] for k, v in _form(request.body).items()}
+        if not self.auth.check_client(request.headers.get("authorization", "")):
+            return Response(401, json_bytes({"error": "invalid_client"}),
+                            headers=[("WWW-Authenticate", 'Basic realm="oauth"')])
+        if kind == "revoke":
+            token = form.get("token", "")
+            self.auth.revoke(token)
+            return Response(200, b"")
+        if form.get("grant_type") != self.facts.data["oauth"]["grant_type"]:
+            return Response(400, json_bytes({"error": "unsupported_grant_type"}))
+        token, expires_in = self.auth.issue_token()
+        body = {"access_token": token, "token_type": self.facts.data["oauth"]["token_type"], "expires_in": expires_in}
+        return Response(200, json_bytes(body), headers=[("Cache-Control", "no-store")])
+
+
+def _form(body: bytes) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs
+
+    try:
+        return parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return {}
+
+
+def _num(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+__all__ += ["NO_FAULT"]

@@ -1,0 +1,53 @@
+"""The catalog facts the sandbox reads, gathered in one place.
+
+The sandbox spells no Atlas path, version, field name or error code itself: paths and versions come from
+``endpoints.json`` and everything else (error texts, rate limits, field roles) from ``sandbox.json``.
+``FAMILIES`` are the catalog's two sides of an endpoint pair: ``old`` (tenant) and ``new`` (Flex).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Mapping
+
+from flexmigrate.catalog import Catalog, Endpoint, Operation, load_catalog
+
+__all__ = ["FAMILIES", "Facts", "facts"]
+
+FAMILIES = ("old", "new")
+
+
+@dataclass(frozen=True)
+class Facts:
+    catalog: Catalog
+    data: Mapping[str, Any]
+
+    def op(self, endpoint: Endpoint, family: str) -> Operation:
+        return endpoint.old if family == "old" else endpoint.new
+
+    def version(self, family: str) -> str:
+        """The one version the family answers (every operation of a family shares it)."""
+        versions = self.catalog.old_versions if family == "old" else self.catalog.new_versions
+        (only,) = versions
+        return only
+
+    def media_type(self, family: str) -> str:
+        return self.catalog.media_type(self.version(family))
+
+    def fields(self, record: str) -> Mapping[str, str]:
+        return self.data["field_names"][record]
+
+    def error(self, name: str) -> Mapping[str, Any]:
+        return self.data["errors"][name]
+
+    def rename_map(self, endpoint: Endpoint) -> dict[str, str]:
+        """Old-family field name -> new-family field name for one record of this endpoint."""
+        item = self.catalog.endpoint(endpoint.list_item) if endpoint.list_item else endpoint
+        return dict(item.response_field_renames)
+
+
+@cache
+def facts() -> Facts:
+    catalog = load_catalog()
+    return Facts(catalog=catalog, data=catalog.section("sandbox"))

@@ -1,0 +1,125 @@
+"""Start and stop the sandbox: in a background thread (tests, the checker's end-to-end runs) or in the
+foreground (``flexmigrate sandbox``).
+
+The event loop owns all sandbox state; the caller's thread only reads what the handle exposes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from flexmigrate.sandbox.app import SandboxApp
+from flexmigrate.sandbox.config import Credentials, DriftRule, SandboxConfig
+from flexmigrate.sandbox.dataset import Dataset
+from flexmigrate.sandbox.faults import FaultPlan
+from flexmigrate.sandbox.server import HttpProtocol
+
+__all__ = ["RunningSandbox", "serve_forever", "serve_in_background"]
+
+
+@dataclass
+class RunningSandbox:
+    """What a caller gets from :func:`serve_in_background`."""
+
+    base_url: str
+    credentials: Credentials
+    dataset: Dataset
+    config: SandboxConfig
+    app: SandboxApp = field(repr=False)
+
+    @property
+    def host(self) -> str:
+        return self.config.host
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    @property
+    def drifted(self) -> dict[str, list[DriftRule]]:
+        """Record id -> drift rules that alter it (empty without drift)."""
+        return self.app.drift.drifted()
+
+    @property
+    def fault_history(self) -> list[FaultPlan]:
+        """The fault plans drawn so far, in request-arrival order."""
+        return list(self.app.faults.history)
+
+
+def _base_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+async def _start(app: SandboxApp, config: SandboxConfig) -> tuple[asyncio.AbstractServer, set[HttpProtocol]]:
+    loop = asyncio.get_running_loop()
+    connections: set[HttpProtocol] = set()
+    server = await loop.create_server(
+        lambda: HttpProtocol(app.handle, connections), config.host, config.port, backlog=2048, reuse_address=True
+    )
+    port = server.sockets[0].getsockname()[1]
+    app.base_url = _base_url(config.host, port)
+    return server, connections
+
+
+async def _stop(server: asyncio.AbstractServer, connections: set[HttpProtocol]) -> None:
+    server.close()
+    for conn in list(connections):
+        if conn.transport is not None:
+            conn.transport.close()
+    await server.wait_closed()
+
+
+@contextlib.contextmanager
+def serve_in_background(config: SandboxConfig | None = None) -> Iterator[RunningSandbox]:
+    """Run a sandbox on a loopback port in a daemon thread for the duration of the ``with`` block."""
+    config = config or SandboxConfig()
+    app = SandboxApp(config)
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    state: dict[str, object] = {}
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            state["server"] = loop.run_until_complete(_start(app, config))
+        except BaseException as exc:  # report bind errors to the caller
+            state["error"] = exc
+            ready.set()
+            return
+        ready.set()
+        loop.run_forever()
+        server, connections = state["server"]  # type: ignore[misc]
+        loop.run_until_complete(_stop(server, connections))
+        loop.close()
+
+    thread = threading.Thread(target=run, name="flexmigrate-sandbox", daemon=True)
+    thread.start()
+    ready.wait()
+    if "error" in state:
+        thread.join()
+        raise state["error"]  # type: ignore[misc]
+    try:
+        yield RunningSandbox(app.base_url, config.credentials, app.dataset, config, app)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+
+
+def serve_forever(config: SandboxConfig, on_ready=None) -> None:
+    """Run in the foreground until interrupted; ``on_ready(running)`` is called once listening."""
+    app = SandboxApp(config)
+
+    async def main() -> None:
+        server, connections = await _start(app, config)
+        if on_ready is not None:
+            on_ready(RunningSandbox(app.base_url, config.credentials, app.dataset, config, app))
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await _stop(server, connections)
+
+    asyncio.run(main())
