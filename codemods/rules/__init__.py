@@ -10,9 +10,9 @@ from __future__ import annotations
 
 
 def _load() -> list:
-    from codemods.rules import headers
+    from codemods.rules import headers, legacy_fields, response_fields
 
-    return [headers.check_headers]
+    return [headers.check_headers, response_fields.check_response_fields, legacy_fields.check_legacy_fields]
 
 
 ALL: list = _load()
