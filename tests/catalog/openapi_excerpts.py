@@ -18,10 +18,12 @@ from typing import Any, Iterator, Mapping
 import yaml
 
 __all__ = [
+    "ASSEMBLED_FILE",
     "COPIES",
     "SpecCopy",
     "SpecDocument",
     "copies_for",
+    "load_assembled",
     "load_copy",
 ]
 
@@ -75,6 +77,11 @@ COPIES: tuple[SpecCopy, ...] = (
         sides=("new",),
     ),
 )
+
+
+# A self-contained document assembled from the 2026-03-03 excerpts (restore-job paths only) for
+# tools that need one file, such as a mock server; it claims to change no copied object.
+ASSEMBLED_FILE = "assembled-restore-jobs.yaml"
 
 
 def copies_for(side: str, *, own_components: bool = False) -> tuple[SpecCopy, ...]:
@@ -203,3 +210,9 @@ def load_copy(shared_dir: Path, copy: SpecCopy) -> SpecDocument:
     paths = _read_yaml(base / copy.paths_file)["paths"]
     components = _read_yaml(base / copy.components_file)["components"]
     return SpecDocument(copy.label, paths, components)
+
+
+def load_assembled(shared_dir: Path) -> SpecDocument:
+    """The single-file excerpt (:data:`ASSEMBLED_FILE`)."""
+    doc = _read_yaml(shared_dir / "spec-excerpts" / ASSEMBLED_FILE)
+    return SpecDocument("assembled", doc["paths"], doc["components"])

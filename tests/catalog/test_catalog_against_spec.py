@@ -14,7 +14,7 @@ from typing import Any, Iterator, Mapping
 import pytest
 
 from flexmigrate.catalog import Catalog, Endpoint, Operation, load_catalog
-from tests.catalog.openapi_excerpts import COPIES, SpecDocument, copies_for
+from tests.catalog.openapi_excerpts import COPIES, SpecDocument, copies_for, load_assembled
 
 pytestmark = pytest.mark.shared
 
@@ -123,22 +123,40 @@ def test_every_catalog_name_is_attested_by_a_spec_copy(catalog, spec_docs, key, 
     assert used - set(op.names) == set(), f"{key}.{side}: spec names the catalog lacks"
 
 
-@pytest.mark.parametrize("label", [c.label for c in COPIES])
-def test_every_spec_operation_is_in_the_catalog(catalog, spec_docs, label):
-    """The catalog covers every operation (and every operationId) each excerpt contains."""
-    copy = next(c for c in COPIES if c.label == label)
-    doc = spec_docs[label]
+def _assert_operations_in_catalog(catalog: Catalog, doc: SpecDocument, sides: tuple[str, ...]) -> None:
     for path, method, spec_op in doc.operations():
         owners = [
             (ep.key, side)
             for ep in catalog
-            for side in copy.sides
+            for side in sides
             if getattr(ep, side).path == path and getattr(ep, side).method == method
         ]
-        assert len(owners) == 1, f"{label}: {method} {path} is in {len(owners)} catalog entries: {owners}"
+        assert len(owners) == 1, f"{doc.label}: {method} {path} is in {len(owners)} catalog entries: {owners}"
         key, side = owners[0]
         names = getattr(catalog.endpoint(key), side).names
-        assert spec_op["operationId"] in names, f"{label}: {spec_op['operationId']!r} not in {key}.{side}"
+        assert spec_op["operationId"] in names, f"{doc.label}: {spec_op['operationId']!r} not in {key}.{side}"
+
+
+@pytest.mark.parametrize("label", [c.label for c in COPIES])
+def test_every_spec_operation_is_in_the_catalog(catalog, spec_docs, label):
+    """The catalog covers every operation (and every operationId) each excerpt contains."""
+    copy = next(c for c in COPIES if c.label == label)
+    _assert_operations_in_catalog(catalog, spec_docs[label], copy.sides)
+
+
+def test_assembled_excerpt_is_the_verbatim_one(catalog, spec_docs, shared_dir):
+    """The one-file excerpt (for mocks) must say what the checked 2026-03-03 excerpts say."""
+    assembled = load_assembled(shared_dir)
+    verbatim = [spec_docs["2026-03-03-tenant"], spec_docs["2026-03-03-flex"]]
+    operations = list(assembled.operations())
+    assert operations, "assembled excerpt has no operations"
+    for path, method, op in operations:
+        originals = [doc.operation(path, method) for doc in verbatim if doc.operation(path, method)]
+        assert originals == [op], f"assembled {method} {path} differs from the verbatim excerpt"
+    for kind, objects in assembled.components.items():
+        for name, obj in objects.items():
+            assert obj == verbatim[0].components[kind][name], f"assembled components/{kind}/{name} differs"
+    _assert_operations_in_catalog(catalog, assembled, ("old", "new"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_some_token_is_in_every_old_path_and_no_new_path(catalog: Catalog):
         tok for tok in catalog.prefilter_tokens()
         if all(tok in p for p in old_paths) and not any(tok in p for p in new_paths)
     ]
-    assert separating, f"no token separates the retired paths from the replacements: {catalog.prefilter_tokens()}"
+    assert separating, f"no token separates retired from replacement paths: {catalog.prefilter_tokens()}"
 
 
 def _caught(tokens: tuple[bytes, ...], old_path: str, new_path: str) -> list[bytes]:
