@@ -8,6 +8,7 @@ summary holds counts and per-field statistics only, so memory stays flat however
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterable, Mapping
@@ -37,6 +38,14 @@ class DiffKind(str, Enum):
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.value
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def generic_path(path: str) -> str:
+    """``links[0].href`` -> ``links[].href``: the name per-field statistics are kept under."""
+    return _INDEX.sub("[]", path)
 
 
 #: Verdicts that mean "the replacement does not serve what the retired endpoint served".
@@ -173,12 +182,13 @@ class RunSummary:
     interrupted: bool = False
     settings: dict[str, Any] = field(default_factory=dict)  # seed, sample size, clusters, ...
     failed_ids: int = 0
+    problems: list[str] = field(default_factory=list)  # e.g. a list endpoint that could not be read
 
     def add(self, result: CheckResult) -> None:
         self.counts[result.verdict.value] += 1
         if result.failed:
             self.failed_ids += 1
-        differing = {d.field: d for d in result.differences}
+        differing = {generic_path(d.field): d for d in result.differences if d.kind is not DiffKind.SCHEMA}
         for path in result.compared:
             stats = self.fields.setdefault(path, FieldStats())
             stats.compared += 1
@@ -190,10 +200,12 @@ class RunSummary:
             self.fields.setdefault(path, FieldStats()).volatile += 1
         for path in result.ignored:
             self.fields.setdefault(path, FieldStats()).ignored += 1
+        compared = set(result.compared)
         for diff in result.differences:
-            if diff.kind is DiffKind.SCHEMA or diff.field in result.compared:
+            gpath = generic_path(diff.field)
+            if diff.kind is not DiffKind.SCHEMA and gpath in compared:
                 continue
-            stats = self.fields.setdefault(diff.field, FieldStats())
+            stats = self.fields.setdefault(gpath, FieldStats())
             stats.mismatched += 1
             stats.kinds[diff.kind.value] = stats.kinds.get(diff.kind.value, 0) + 1
 
@@ -229,7 +241,7 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         """0 parity, 1 differences, 2 some ID could not be checked (or the run was interrupted)."""
-        if self.counts[Verdict.ERROR.value] or self.interrupted or self.total == 0:
+        if self.counts[Verdict.ERROR.value] or self.interrupted or self.problems or self.total == 0:
             return 2
         return 0 if self.parity else 1
 
@@ -240,6 +252,8 @@ class RunSummary:
             "parity": self.parity,
             "exit_code": self.exit_code,
             "interrupted": self.interrupted,
+            "problems": list(self.problems),
+            "lists": [d.to_dict() for d in self.lists],
             "max_mismatch_rate": self.max_mismatch_rate,
             "fields": {name: st.to_dict() for name, st in sorted(self.fields.items())},
             "settings": dict(self.settings),

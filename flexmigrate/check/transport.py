@@ -1,0 +1,213 @@
+"""GET requests to the Atlas Admin API: keep-alive, bounded concurrency, rate limits, retries, timeouts.
+
+One :class:`Transport` per run wraps one ``httpx.AsyncClient``.  It only ever sends GET (the token
+POST of a service account belongs to :mod:`auth`).  A request is retried, through tenacity, on
+429/503 (honouring Retry-After), on other 5xx (exponential backoff with jitter), on timeouts, on
+dropped connections and on truncated or malformed bodies; whatever still fails after the last attempt
+comes back as a :class:`Reply` whose ``error`` says why, never as an exception, so every ID gets a verdict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import ssl
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+from flexmigrate import __version__
+from flexmigrate.check.ratelimit import TokenBucket
+from flexmigrate.check.redact import Redactor
+
+log = logging.getLogger("flexmigrate.check")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER = 120.0
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one GET finally produced: a status and parsed body, or an error (or both)."""
+
+    status: int | None
+    body: Any = None
+    error: str | None = None
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status == 200
+
+
+class _Retry(Exception):
+    """A failed attempt worth repeating; carries what the final Reply would be."""
+
+    def __init__(self, reply: Reply, retry_after: float | None = None) -> None:
+        super().__init__(reply.error)
+        self.reply = reply
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now or datetime.now(timezone.utc)
+    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
+def ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """TLS verification always on; ``--ca-bundle`` only changes which authorities are trusted."""
+    return ssl.create_default_context(cafile=ca_bundle) if ca_bundle else ssl.create_default_context()
+
+
+class Transport:
+    """The run's HTTP client."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: httpx.Auth,
+        redactor: Redactor,
+        *,
+        concurrency: int,
+        timeout: float,
+        max_attempts: int,
+        buckets: Mapping[str, TokenBucket] | None = None,
+        ca_bundle: str | None = None,
+        backoff_initial: float = 0.2,
+        backoff_max: float = 10.0,
+    ) -> None:
+        verify: Any = ssl_context(ca_bundle) if base_url.startswith("https://") else True
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            auth=auth,
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            verify=verify,
+            follow_redirects=False,
+            headers={"User-Agent": f"flexmigrate/{__version__} (check)"},
+        )
+        self._slots = asyncio.Semaphore(concurrency)
+        self._buckets = dict(buckets or {})
+        self._redactor = redactor
+        self._max_attempts = max_attempts
+        self._backoff = wait_exponential_jitter(initial=backoff_initial, max=backoff_max)
+        self.requests = 0  # attempts sent (reported)
+        self.retries = 0
+
+    async def __aenter__(self) -> "Transport":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retry) and exc.retry_after is not None:
+            return exc.retry_after
+        return self._backoff(state)
+
+    async def get(self, family: str, path: str, media_type: str, params: Mapping[str, Any] | None = None) -> Reply:
+        """GET ``path`` with ``Accept: media_type``; ``family`` picks the rate-limit bucket."""
+        attempts = 0
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(_Retry),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    if attempts > 1:
+                        self.retries += 1
+                    return await self._once(family, path, media_type, params, attempts)
+        except _Retry as final:
+            reply = final.reply
+            log.info("giving up on %s after %d attempts: %s", path, attempts, reply.error)
+            return Reply(reply.status, reply.body, reply.error, attempts)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _once(
+        self, family: str, path: str, media_type: str, params: Mapping[str, Any] | None, attempt: int
+    ) -> Reply:
+        bucket = self._buckets.get(family)
+        if bucket is not None:
+            await bucket.acquire()
+        async with self._slots:
+            self.requests += 1
+            try:
+                response = await self._client.get(path, params=params, headers={"Accept": media_type})
+            except httpx.TimeoutException as exc:
+                raise _Retry(Reply(None, error=f"timeout ({type(exc).__name__})", attempts=attempt)) from None
+            except httpx.TransportError as exc:
+                # Dropped connections and truncated bodies land here; the message may quote a URL,
+                # never a credential, but it is scrubbed all the same.
+                detail = self._redactor.text(str(exc)) or type(exc).__name__
+                raise _Retry(
+                    Reply(None, error=f"connection failed ({type(exc).__name__}: {detail})", attempts=attempt)
+                ) from None
+        status = response.status_code
+        body = _parse(response)
+        if status in RETRY_STATUSES:
+            wait = retry_after_seconds(response.headers.get("Retry-After")) if status in RETRY_AFTER_STATUSES else None
+            if wait is not None and bucket is not None and status == 429:
+                bucket.pause(wait)
+            raise _Retry(Reply(status, body, f"HTTP {status}", attempt), wait)
+        if status == 200 and body is _MALFORMED:
+            raise _Retry(Reply(status, None, "malformed JSON body", attempt))
+        return Reply(status, None if body is _MALFORMED else body, None, attempt)
+
+    async def paginate(
+        self, family: str, path: str, media_type: str, pagination: Mapping[str, Any], paginated: bool
+    ) -> tuple[list[Any] | None, Reply]:
+        """Every item of a list endpoint (all pages when ``paginated``); ``None`` items on failure."""
+        results_field = pagination["results_field"]
+        if not paginated:
+            reply = await self.get(family, path, media_type)
+            if not reply.ok or not isinstance(reply.body, dict):
+                return None, reply
+            return list(reply.body.get(results_field) or []), reply
+        size = pagination["max_items_per_page"]
+        page = pagination["first_page"]
+        items: list[Any] = []
+        while True:
+            params = {pagination["page_param"]: page, pagination["size_param"]: size, pagination["count_param"]: "true"}
+            reply = await self.get(family, path, media_type, params)
+            if not reply.ok or not isinstance(reply.body, dict):
+                return None, reply
+            chunk = list(reply.body.get(results_field) or [])
+            items.extend(chunk)
+            total = reply.body.get(pagination["total_field"])
+            if len(chunk) < size or (isinstance(total, int) and len(items) >= total):
+                return items, reply
+            page += 1
+
+
+_MALFORMED = object()
+
+
+def _parse(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return _MALFORMED

@@ -1,0 +1,104 @@
+"""Turn the fetched representations of one ID into a :class:`CheckResult` (pure: no I/O).
+
+The order of questions matters and is the documented contract (docs/checker.md):
+transport failures first (the ID could not be checked), then existence (missing-in-new,
+old-retired), then the field-by-field comparison with the run's rules and the noise fetch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flexmigrate.check.compare import compare, partition, volatile_fields
+from flexmigrate.check.normalise import Normaliser
+from flexmigrate.check.paths import GlobSet
+from flexmigrate.check.redact import Redactor
+from flexmigrate.check.schema import SchemaValidator
+from flexmigrate.check.transport import Reply
+from flexmigrate.report.results import CheckResult, Difference, Verdict
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Everything a verdict depends on besides the replies themselves."""
+
+    normaliser: Normaliser
+    ignore: GlobSet
+    validator: SchemaValidator
+    schema_name: str
+    retired_statuses: frozenset[int]
+    gone_status: int
+    sunset: date
+    today: date
+    redactor: Redactor
+
+    def old_is_retired(self, status: int | None) -> bool:
+        """410 always; 404 only once the sunset has passed (before it, 404 means the ID is unknown)."""
+        if status == self.gone_status:
+            return True
+        return status in self.retired_statuses and self.today >= self.sunset
+
+    def __call__(
+        self,
+        resource: str,
+        id_param: str,
+        cluster: str,
+        item_id: str,
+        old: Reply | None,
+        new: Reply,
+        old_again: Reply | None = None,
+        source: str = "live",
+    ) -> CheckResult:
+        def result(verdict: Verdict, **kw: Any) -> CheckResult:
+            if kw.get("error"):
+                kw["error"] = self.redactor.text(kw["error"])
+            return CheckResult(
+                resource,
+                id_param,
+                cluster,
+                item_id,
+                verdict,
+                old_status=old.status if old else None,
+                new_status=new.status,
+                source=source,
+                **kw,
+            )
+
+        if old is None:
+            return result(Verdict.ERROR, error="no recorded response of the retired family in the baseline")
+        if new.error:
+            return result(Verdict.ERROR, error=f"replacement family: {new.error}")
+        if old.error:
+            return result(Verdict.ERROR, error=f"retired family: {old.error}")
+        retired = self.old_is_retired(old.status)
+        if new.status == 404:
+            if old.status == 200:
+                return result(Verdict.MISSING_IN_NEW)
+            return result(Verdict.ERROR, error=f"not found: retired family HTTP {old.status}, replacement HTTP 404")
+        if new.status != 200 or not isinstance(new.body, dict):
+            return result(Verdict.ERROR, error=f"replacement family answered HTTP {new.status} without a JSON object")
+        if retired:
+            problems = self.validator.validate(new.body, self.schema_name)
+            return result(Verdict.OLD_RETIRED, differences=self._redacted(problems))
+        if old.status != 200 or not isinstance(old.body, dict):
+            return result(Verdict.ERROR, error=f"retired family answered HTTP {old.status} without a JSON object")
+
+        volatile: frozenset[str] = frozenset()
+        if old_again is not None and old_again.ok and isinstance(old_again.body, dict):
+            volatile = volatile_fields(self.normaliser.old(old.body), self.normaliser.old(old_again.body))
+        split = partition(
+            compare(self.normaliser.old(old.body), self.normaliser.new(new.body)), self.ignore, volatile
+        )
+        return result(
+            Verdict.MISMATCH if split.differences else Verdict.MATCH,
+            differences=self._redacted(split.differences),
+            volatile=split.volatile,
+            ignored=split.ignored,
+            compared=split.compared,
+        )
+
+    def _redacted(self, diffs: tuple[Difference, ...]) -> tuple[Difference, ...]:
+        red = self.redactor.document
+        return tuple(Difference(d.field, d.kind, red(d.old), red(d.new)) for d in diffs)
