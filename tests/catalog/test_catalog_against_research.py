@@ -9,6 +9,7 @@ is not the catalog's business and is not compared.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 import pytest
@@ -108,3 +109,16 @@ def test_media_type_format(catalog: Catalog, research):
 def test_catalog_sunset_is_the_research_sunset(catalog: Catalog, research):
     research_sunsets = {e["old"].get("sunset") for e in research["endpoints"]}
     assert research_sunsets == {catalog.sunset}
+
+
+def test_endpoint_error_codes_are_attested(catalog: Catalog, research):
+    """Error codes per endpoint come from the research notes (or are the spec's common ones)."""
+    notes = " ".join(e.get("notes", "") for e in research["endpoints"])
+    common = set(catalog.errors["common"].values())
+    for key, kinds in catalog.errors.items():
+        if key.startswith("_") or key == "common":
+            continue
+        catalog.endpoint(key)  # each group names a real endpoint
+        for kind, codes in kinds.items():
+            for code in codes:
+                assert code in common or re.search(rf"\b{code}\b", notes), f"errors.{key}.{kind}: {code}"

@@ -344,3 +344,37 @@ def test_request_field_map(catalog, spec_docs, key, old_label, new_label):
     assert required_new <= accepted, f"{new_label}: {key} Flex requires {sorted(required_new - accepted)}"
     required_old = set(old_doc.resolve(old_schema).get("required", ()))
     assert required_old <= set(ep.request_field_map), f"{old_label}: {key} unmapped required fields"
+
+
+# --------------------------------------------------------------------------------------------------
+# error bodies
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", [c.label for c in COPIES if c.own_components])
+def test_error_body_fields_are_the_error_schema(catalog, spec_docs, label):
+    """Every non-2xx response of every operation has one body schema, with the catalog's fields."""
+    doc = spec_docs[label]
+    seen = 0
+    for path, method, op in doc.operations():
+        for code, raw in op["responses"].items():
+            if str(code).startswith("2"):
+                continue
+            for media, content in doc.resolve(raw)["content"].items():
+                fields = sorted(doc.properties(content["schema"]))
+                assert fields == sorted(catalog.error_body_fields), f"{label}: {method} {path} {code} {media}"
+                seen += 1
+    assert seen, f"{label}: no error responses found"
+
+
+@pytest.mark.parametrize("label", [c.label for c in COPIES if c.own_components])
+def test_common_error_codes_are_the_spec_examples(catalog, spec_docs, label):
+    doc = spec_docs[label]
+    examples = {
+        content["example"]["errorCode"]
+        for response in doc.components["responses"].values()
+        for content in response["content"].values()
+        if "example" in content
+    }
+    common = set(catalog.errors["common"].values())
+    assert sorted(common - examples) == [], f"{label}: codes not among {sorted(examples)}"
