@@ -10,9 +10,15 @@ from __future__ import annotations
 
 
 def _load() -> list:
-    from codemods.rules import headers, legacy_fields, response_fields
+    from codemods.rules import comments, headers, legacy_fields, request_body, response_fields
 
-    return [headers.check_headers, response_fields.check_response_fields, legacy_fields.check_legacy_fields]
+    return [
+        headers.check_headers,
+        response_fields.check_response_fields,
+        legacy_fields.check_legacy_fields,
+        request_body.check_request_body,
+        comments.check_comments,
+    ]
 
 
 ALL: list = _load()

@@ -37,7 +37,10 @@ def _skeleton(ctx: ModuleContext, node: cst.CSTNode, depth: int = 0) -> str:
     if isinstance(node, cst.SimpleString):
         return str(node.evaluated_value)
     if isinstance(node, cst.FormattedString):
-        return "".join(p.value if isinstance(p, cst.FormattedStringText) else HOLE for p in node.parts)
+        return "".join(
+            p.value if isinstance(p, cst.FormattedStringText) else _skeleton(ctx, p.expression, depth + 1)
+            for p in node.parts
+        )
     if isinstance(node, cst.ConcatenatedString):
         return _skeleton(ctx, node.left, depth) + _skeleton(ctx, node.right, depth)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
