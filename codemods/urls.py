@@ -1,0 +1,422 @@
+"""Find the URLs of retired endpoints, rewrite them to Flex where that is proven, report the rest.
+
+One pass collects every string token of the module; each is widened to the whole expression that
+builds its string (an f-string, a ``+`` chain, a ``%``/``.format`` template, a ``"/".join`` list, an
+``urljoin`` call, a constant's name).  That expression is reduced to a skeleton (``codemods.url.
+skeleton``), matched against the catalog's retired path templates (``codemods.url.match``), and turned
+into a finding whose edits replace only the literal segments that change.  Module constants that hold
+part of a retired URL are rewritten once, and only when every use of them is a URL being rewritten.
+
+Every match also becomes an :class:`~codemods.engine.EndpointCall` in ``ctx.endpoint_calls`` so the
+rules that follow (version headers, response fields, bodies) know which calls moved to Flex.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import libcst as cst
+from libcst.metadata import Assignment
+
+from codemods.engine import EndpointCall, ModuleContext
+from codemods.url.match import MANUAL_PROBLEMS, Match, PlannedEdit, Problem, best_match, plan_edits
+from codemods.url.names import Names
+from codemods.url.skeleton import Reducer, Skeleton
+from codemods.url.templates import Template, templates_for
+from flexmigrate.report.findings import Edit, Finding, FixKind
+
+__all__ = ["RULES", "find_endpoint_calls"]
+
+RULES: dict[str, str] = {
+    "FM101": "retired endpoint URL rewritten to its Flex replacement",
+    "FM102": "retired /api/atlas/v1.0 endpoint URL rewritten to the v2 Flex replacement (version segment too)",
+    "FM103": "module constant holding part of retired URLs rewritten (every use is one of those URLs)",
+    "FM104": "relative path joined to a base URL that cannot be seen: rewrite offered as unsafe",
+    "FM105": "the groups/{id} part of the URL is in a value that cannot be seen: rewrite offered as unsafe",
+    "FM106": "a run-time value follows the last path segment directly: rewrite offered as unsafe",
+    "FM110": "a segment of a retired URL is chosen at run time: manual",
+    "FM111": "text that must change is split by a run-time value or lives in a value that cannot be seen: manual",
+    "FM112": "the URL's segment list is extended by later statements: manual",
+    "FM113": "fallback to a retired URL after a Flex attempt (dead after migration, delete it): manual",
+    "FM114": "text that must change cannot be edited in place (escapes, repeated or split text): manual",
+    "FM115": "text that must change lives in a module constant that has other uses: manual",
+}
+
+# The order in which manual reasons are reported when several apply: the most structural first.
+_MANUAL_ORDER = (Problem.APPENDED_LATER, Problem.RUNTIME_SEGMENT, Problem.HALF_VISIBLE, Problem.NOT_EDITABLE)
+_UNSAFE_ORDER = (Problem.RELATIVE_JOIN, Problem.UNSEEN_GROUPS, Problem.RUNTIME_SUFFIX)
+
+
+@dataclass
+class _Candidate:
+    """One URL expression that matched a retired template, and what is decided about it."""
+
+    node: cst.CSTNode
+    match: Match
+    planned: list[PlannedEdit] = field(default_factory=list)
+    rule: str = "FM101"
+    fix: FixKind = FixKind.SAFE
+    reason: str = ""
+    defines: str | None = None  # the constant whose definition this expression is
+
+    @property
+    def template(self) -> Template:
+        return self.match.template
+
+    def make_manual(self, rule: str, reason: str) -> None:
+        self.rule, self.fix, self.reason, self.planned = rule, FixKind.MANUAL, reason, []
+
+    def constant_edits(self, name: str) -> frozenset[Edit]:
+        return frozenset(p.edit for p in self.planned if p.constant == name)
+
+
+# Where a string sits inside a larger string-building expression, by the parent's type.
+_CALL_ATTRS = frozenset({"format", "join", "urljoin"})
+
+
+class _StringTokens(cst.CSTVisitor):
+    """Collects string tokens (and, if asked, names) in one pass."""
+
+    def __init__(self, names: bool) -> None:
+        super().__init__()
+        self.found: list[cst.CSTNode] = []
+        self.names = names
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.found.append(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self.names:
+            self.found.append(node)
+
+
+def _string_tokens(node: cst.CSTNode, *, names: bool = False) -> list[cst.CSTNode]:
+    visitor = _StringTokens(names)
+    node.visit(visitor)
+    return visitor.found
+
+
+class _Engine:
+    def __init__(self, ctx: ModuleContext) -> None:
+        self.ctx = ctx
+        self.templates = templates_for(ctx.catalog)
+        self.names = Names(ctx.wrapper)
+        self.reducer = Reducer(ctx.span, self.names.resolve, ctx.source)
+        self.parent = ctx.parent
+
+    # -- collecting ---------------------------------------------------------------------------------
+    def _tokens(self) -> list[cst.CSTNode]:
+        found = _string_tokens(self.ctx.module)
+        for name in self.names.constants:
+            found.extend(self.names.references(name))
+        return found
+
+    def climb(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The whole expression that builds the string ``node`` is part of."""
+        cur = node
+        while True:
+            p = self.parent(cur)
+            if isinstance(p, cst.ConcatenatedString):
+                cur = p
+            elif isinstance(p, cst.BinaryOperation) and isinstance(p.operator, cst.Add):
+                cur = p
+            elif isinstance(p, cst.BinaryOperation) and isinstance(p.operator, cst.Modulo):
+                cur = p
+            elif isinstance(p, cst.FormattedStringExpression) and p.expression is cur:
+                if p.conversion is not None or p.format_spec is not None:
+                    return cur
+                cur = self.parent(p)
+            elif isinstance(p, cst.Attribute) and p.value is cur and p.attr.value in _CALL_ATTRS:
+                call = self.parent(p)
+                if not isinstance(call, cst.Call) or call.func is not p:
+                    return cur
+                cur = call
+            elif isinstance(p, cst.Arg) and not p.star:
+                call = self.parent(p)
+                if not isinstance(call, cst.Call) or not self._string_call(call):
+                    return cur
+                cur = call
+            elif isinstance(p, (cst.Element, cst.DictElement)) and p.value is cur:
+                display = self.parent(p)
+                outer = self.parent(display) if display is not None else None
+                if isinstance(outer, cst.BinaryOperation) and isinstance(outer.operator, cst.Modulo):
+                    cur = outer
+                elif isinstance(outer, cst.Arg) and isinstance(display, (cst.List, cst.Tuple)):
+                    call = self.parent(outer)
+                    if not isinstance(call, cst.Call) or not self._string_call(call):
+                        return cur
+                    cur = call
+                else:
+                    return cur
+            else:
+                return cur
+
+    @staticmethod
+    def _string_call(call: cst.Call) -> bool:
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            return func.attr.value in _CALL_ATTRS
+        return isinstance(func, cst.Name) and func.value == "urljoin"
+
+    def _definition_of(self, node: cst.CSTNode) -> str | None:
+        """The module constant whose value ``node`` is, if any."""
+        p = self.parent(node)
+        if isinstance(p, (cst.Assign, cst.AnnAssign)) and p.value is node:
+            target = p.targets[0].target if isinstance(p, cst.Assign) else p.target
+            if isinstance(target, cst.Name):
+                const = self.names.constants.get(target.value)
+                if const is not None and const.value is node:
+                    return target.value
+        return None
+
+    def expressions(self) -> list[cst.CSTNode]:
+        seen: set[int] = set()
+        out: list[cst.CSTNode] = []
+        for token in self._tokens():
+            top = self.climb(token)
+            if id(top) in seen:
+                continue
+            seen.add(id(top))
+            if isinstance(self.parent(top), cst.Expr):
+                continue  # a docstring or a bare string statement is prose, never a URL to rewrite
+            out.append(top)
+        return out
+
+    # -- matching -----------------------------------------------------------------------------------
+    def candidates(self) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        for node in self.expressions():
+            sk = self.reducer.reduce(node)  # type: ignore[arg-type]
+            if sk is None or not sk.has_literal:
+                continue
+            matches = best_match(sk, self.templates)
+            if not matches:
+                continue
+            cand = _Candidate(node, matches[0], defines=self._definition_of(node))
+            self._judge(cand)
+            out.append(cand)
+        out.sort(key=lambda c: self.ctx.span(c.node))
+        return out
+
+    def _judge(self, cand: _Candidate) -> None:
+        m = cand.match
+        manual = [p for p in _MANUAL_ORDER if p in m.problems]
+        if manual:
+            cand.make_manual(manual[0].value, m.problems[manual[0]])
+            return
+        planned, why = plan_edits(m)
+        if why is not None:
+            cand.make_manual(Problem.NOT_EDITABLE.value, why)
+            return
+        cand.planned = planned
+        unsafe = [p for p in _UNSAFE_ORDER if p in m.problems]
+        if unsafe:
+            cand.rule, cand.fix, cand.reason = unsafe[0].value, FixKind.UNSAFE, m.problems[unsafe[0]]
+        else:
+            cand.rule = "FM102" if m.template.legacy_v1 else "FM101"
+
+    # -- constants ----------------------------------------------------------------------------------
+    def settle_constants(self, cands: list[_Candidate]) -> None:
+        """Allow an edit inside a constant only if every use of the constant is rewritten the same way."""
+        by_top: dict[int, _Candidate] = {id(c.node): c for c in cands}
+        changed = True
+        while changed:
+            changed = False
+            touched: dict[str, list[_Candidate]] = {}
+            for c in cands:
+                for p in c.planned:
+                    if p.constant is not None and c not in touched.setdefault(p.constant, []):
+                        touched[p.constant].append(c)
+            for name, users in touched.items():
+                edits = {c.constant_edits(name) for c in users}
+                reason = None
+                if len(edits) > 1:
+                    reason = f"{name} would need different rewrites for different URLs"
+                else:
+                    reason = self._uses_not_rewritten(name, next(iter(edits)), by_top, set())
+                if reason is not None:
+                    for c in users:
+                        c.make_manual("FM115", reason)
+                    changed = True
+
+    def _uses_not_rewritten(
+        self, name: str, edits: frozenset[Edit], by_top: dict[int, _Candidate], active: set[str]
+    ) -> str | None:
+        """Why changing ``name`` would change something other than the URLs being rewritten, or ``None``."""
+        if name in active:
+            return None
+        active.add(name)
+        for ref in self.names.references(name):
+            top = self.climb(ref)
+            cand = by_top.get(id(top))
+            if cand is not None and cand.fix is not FixKind.MANUAL and cand.constant_edits(name) == edits:
+                continue
+            outer = self._definition_of(top)
+            if outer is not None and cand is None:
+                why = self._uses_not_rewritten(outer, edits, by_top, active)
+                if why is None:
+                    continue
+                return why
+            line, _ = self.ctx.line_col(self.ctx.span(ref)[0])
+            return f"{name} is also used on line {line}, which is not a URL being rewritten"
+        return None
+
+    # -- fallbacks ----------------------------------------------------------------------------------
+    def mark_fallbacks(self, cands: list[_Candidate]) -> None:
+        """A retired URL in an ``except``/``else`` branch of a ``try`` that already calls Flex is dead."""
+        flex = self._flex_templates()
+        for c in cands:
+            try_node = self._enclosing_fallback(c.node)
+            if try_node is None:
+                continue
+            if self._calls_flex(try_node.body, flex):
+                c.make_manual(
+                    "FM113",
+                    "fallback to the retired path after a Flex attempt; it is dead after the migration, delete it",
+                )
+
+    def _flex_templates(self) -> tuple[Template, ...]:
+        out = []
+        for t in self.templates:
+            if not t.legacy_v1:
+                segs = t.endpoint.new.segments()
+                out.append(Template(t.endpoint, segs, (), t.prefix_len))
+        return tuple(out)
+
+    def _enclosing_fallback(self, node: cst.CSTNode) -> cst.Try | None:
+        cur: cst.CSTNode | None = node
+        while cur is not None:
+            p = self.parent(cur)
+            if isinstance(p, (cst.ExceptHandler, cst.ExceptStarHandler)):
+                t = self.parent(p)
+                return t if isinstance(t, (cst.Try, cst.TryStar)) else None  # type: ignore[return-value]
+            if isinstance(p, cst.Else):
+                t = self.parent(p)
+                if isinstance(t, (cst.Try, cst.TryStar)):
+                    return t  # type: ignore[return-value]
+            if isinstance(p, (cst.FunctionDef, cst.ClassDef, cst.Module)):
+                return None
+            cur = p
+        return None
+
+    def _calls_flex(self, body: cst.CSTNode, flex: tuple[Template, ...]) -> bool:
+        for tok in _string_tokens(body, names=True):
+            sk = self.reducer.reduce(self.climb(tok))  # type: ignore[arg-type]
+            if sk is not None and sk.has_literal:
+                if any(not (m.problems.keys() & MANUAL_PROBLEMS) for m in best_match(sk, flex)):
+                    return True
+        return False
+
+    # -- the call that sends the request --------------------------------------------------------
+    def call_of(self, node: cst.CSTNode) -> cst.Call | None:
+        p = self.parent(node)
+        if isinstance(p, cst.Arg):
+            call = self.parent(p)
+            return call if isinstance(call, cst.Call) else None
+        if isinstance(p, (cst.Assign, cst.AnnAssign)) and self._definition_of(node) is None:
+            target = p.targets[0].target if isinstance(p, cst.Assign) and len(p.targets) == 1 else getattr(p, "target", None)
+            if isinstance(target, cst.Name):
+                scope = self.ctx.scope(target)
+                if scope is None:
+                    return None
+                for binding in scope.assignments[target.value]:
+                    if isinstance(binding, Assignment) and binding.node is target:
+                        for access in sorted(binding.references, key=lambda a: self.ctx.span(a.node)):
+                            arg = self.parent(access.node)
+                            if isinstance(arg, cst.Arg) and isinstance(self.parent(arg), cst.Call):
+                                return self.parent(arg)  # type: ignore[return-value]
+        return None
+
+    # -- findings -----------------------------------------------------------------------------------
+    def findings(self, cands: list[_Candidate]) -> list[Finding]:
+        out: list[Finding] = []
+        emitted: dict[Edit, Finding] = {}
+        const_nodes = {name: nv.value for name, nv in self.names.constants.items()}
+        # Edits inside a constant are reported once, at the constant's definition.
+        const_groups: dict[str, list[_Candidate]] = {}
+        for c in cands:
+            for p in c.planned:
+                if p.constant is not None and c not in const_groups.setdefault(p.constant, []):
+                    const_groups[p.constant].append(c)
+        const_finding: dict[str, Finding] = {}
+        for name, users in const_groups.items():
+            defining = next((c for c in users if c.defines == name), None)
+            if defining is not None:
+                continue  # the definition is itself a retired URL: its own finding carries the edits
+            edits = sorted(users[0].constant_edits(name))
+            first = users[0]
+            fix = FixKind.UNSAFE if any(c.fix is FixKind.UNSAFE for c in users) else FixKind.SAFE
+            f = self.ctx.finding(
+                const_nodes[name],
+                "FM103",
+                f"{name} is part of {len(users)} retired URL(s) ({first.template.endpoint.old.operation_id}); "
+                f"rewritten for {first.template.endpoint.new.operation_id}",
+                fix,
+                first.template.endpoint,
+                edits,
+            )
+            const_finding[name] = f
+            out.append(f)
+            for e in edits:
+                emitted[e] = f
+        for c in cands:
+            ep = c.template.endpoint
+            if c.fix is FixKind.MANUAL:
+                f = self.ctx.finding(c.node, c.rule, f"{ep.old.operation_id} cannot be rewritten automatically: {c.reason}", FixKind.MANUAL, ep)
+                out.append(f)
+                self._record(c, f, rewritten=False)
+                continue
+            own = [p.edit for p in c.planned if p.edit not in emitted]
+            if not own:
+                holder = next((emitted[p.edit] for p in c.planned if p.edit in emitted), None)
+                self._record(c, holder, rewritten=True)
+                continue
+            if c.fix is FixKind.UNSAFE:
+                msg = f"{ep.old.operation_id} URL rewritten to {ep.new.operation_id}, unproven: {c.reason}"
+            elif c.rule == "FM102":
+                msg = f"{ep.old.operation_id} (v1.0) URL rewritten to v2 {ep.new.operation_id}; retired {ep.old.sunset}"
+            else:
+                msg = f"{ep.old.operation_id} URL rewritten to {ep.new.operation_id}; retired {ep.old.sunset}"
+            f = self.ctx.finding(c.node, c.rule, msg, c.fix, ep, sorted(own))
+            for e in own:
+                emitted[e] = f
+            out.append(f)
+            self._record(c, f, rewritten=True)
+        return out
+
+    def _record(self, c: _Candidate, finding: Finding | None, *, rewritten: bool) -> None:
+        self.ctx.endpoint_calls.append(
+            EndpointCall(
+                endpoint=c.template.endpoint,
+                url_node=c.node,
+                call=self.call_of(c.node),
+                legacy_v1=c.template.legacy_v1,
+                rewritten=rewritten,
+                fix=c.fix,
+                url_finding=finding,
+            )
+        )
+
+    def run(self) -> list[Finding]:
+        if not self._may_contain_retired_path():
+            return []
+        cands = self.candidates()
+        if not cands:
+            return []
+        self.mark_fallbacks(cands)
+        self.settle_constants(cands)
+        return self.findings(cands)
+
+    def _may_contain_retired_path(self) -> bool:
+        """Cheap text test: every match needs the text of some changed old segment somewhere."""
+        words = {seg for t in self.templates for ch in t.changes for seg in ch.old}
+        return any(w in self.ctx.source for w in words)
+
+
+def find_endpoint_calls(ctx: ModuleContext) -> Iterable[Finding]:
+    """Findings for every retired-endpoint URL in the module; fills ``ctx.endpoint_calls``."""
+    return _Engine(ctx).run()
