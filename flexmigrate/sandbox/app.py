@@ -308,6 +308,8 @@ class SandboxApp:
         return Response(status, json_bytes(body, pretty), content_type)
 
     def _error(self, err: ApiError, envelope: bool, pretty: bool) -> Response:
+        if self.config.error_parameters == "empty":
+            err.body[self.facts.fields("error")["parameters"]] = []
         response = self._body(err.status, err.body, envelope, pretty, "application/json")
         response.headers.extend(err.headers.items())
         return response

@@ -48,6 +48,9 @@ def register(subparsers: Any) -> None:
                        help="omit RateLimit-Limit/RateLimit-Remaining (Atlas may)")
     modes.add_argument("--token-ttl", dest="token_ttl_seconds", type=float, help="OAuth token lifetime, seconds")
     modes.add_argument("--nonce-ttl", dest="nonce_ttl_seconds", type=float, help="Digest nonce lifetime, seconds")
+    modes.add_argument("--error-parameters", choices=("values", "empty"),
+                       help="ApiError.parameters: the message values, as Atlas's docs show (default), "
+                       "or [] (strictly what the spec's array-of-objects allows)")
     faults = p.add_argument_group("faults (rates are per request, 0..1)")
     faults.add_argument("--latency", choices=LATENCY_DISTRIBUTIONS, help="latency distribution")
     faults.add_argument("--latency-ms", type=float, help="mean latency in milliseconds")
@@ -81,7 +84,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     base = load_config_file(args.config) if args.config else SandboxConfig()
     top = ("host", "port", "seed", "projects", "clusters_per_project", "restore_jobs_per_cluster",
            "snapshots_per_cluster", "retired", "version_error_status", "rate_limit_scale",
-           "rate_limit_headers", "token_ttl_seconds", "nonce_ttl_seconds")
+           "rate_limit_headers", "token_ttl_seconds", "nonce_ttl_seconds", "error_parameters")
     changes: dict[str, Any] = {k: getattr(args, k) for k in top if getattr(args, k) is not None}
     fault_flags = ("latency", "latency_ms", "error_rate", "drop_rate", "truncate_rate", "malformed_rate",
                    "slow_body_rate")

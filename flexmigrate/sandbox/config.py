@@ -129,6 +129,9 @@ class SandboxConfig:
     rate_limit_headers: bool = True  # Atlas "may not always return" them: False omits them
     token_ttl_seconds: float = 3600.0  # OAuth access-token lifetime
     nonce_ttl_seconds: float = 300.0  # Digest nonce lifetime
+    # ApiError.parameters: "values" sends the message's values as Atlas's documented samples show
+    # (strings and numbers); "empty" sends [], which also satisfies the spec's "array of objects".
+    error_parameters: str = "values"
     faults: FaultConfig = field(default_factory=FaultConfig)
     drift: tuple[DriftRule, ...] = ()
     credentials: Credentials = field(default_factory=Credentials)
@@ -143,6 +146,8 @@ class SandboxConfig:
                 raise ValueError(f"{name} must not be negative")
         if self.snapshots_per_cluster == 0 and self.restore_jobs_per_cluster > 0:
             raise ValueError("restore jobs need at least one snapshot per cluster")
+        if self.error_parameters not in ("values", "empty"):
+            raise ValueError("error_parameters must be 'values' or 'empty'")
         if self.rate_limit_scale < 0:
             raise ValueError("rate_limit_scale must not be negative")
         if self.token_ttl_seconds <= 0 or self.nonce_ttl_seconds <= 0:

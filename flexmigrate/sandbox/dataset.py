@@ -143,11 +143,13 @@ def new_restore_job(
         hours = facts().data["snapshot_url_hours"]
         record[f["snapshot_url"]] = f"https://restore.sandbox.invalid/{record[f['id']]}/snapshot.tar.gz"
         record[f["expiration"]] = iso(when + timedelta(hours=hours))
-    else:
-        if target_name is not None:
-            record[f["target_name"]] = target_name
-        if target_project is not None:
-            record[f["target_project"]] = target_project
+        # TenantRestore (shared by request and answer) requires targetDeploymentItemName, so a download
+        # job names its own cluster as the target, keeping every answer valid against the schema.
+        target_name, target_project = cluster.name, cluster.project_id
+    if target_name is not None:
+        record[f["target_name"]] = target_name
+    if target_project is not None:
+        record[f["target_project"]] = target_project
     return record
 
 
