@@ -97,7 +97,7 @@ class ServiceAccountAuth(httpx.Auth):
         if not self._fresh():
             async with self._lock:
                 if not self._fresh():  # another request may have renewed while we waited
-                    self._accept((yield self._token_request()))
+                    await self._renew((yield self._token_request()))
         used = self._token
         self._authorise(request)
         response = yield request
@@ -105,9 +105,13 @@ class ServiceAccountAuth(httpx.Auth):
             await response.aread()
             async with self._lock:
                 if self._token == used:  # nobody renewed since we sent it: renew now, once
-                    self._accept((yield self._token_request()))
+                    await self._renew((yield self._token_request()))
             self._authorise(request)
             yield request
+
+    async def _renew(self, response: httpx.Response) -> None:
+        await response.aread()
+        self._accept(response)
 
 
 def token_url(base_url: str, catalog_token_url: str) -> str:

@@ -8,8 +8,8 @@ Two kinds of step, both driven by data:
 * **value normalisers**, each applied to the fields its globs select: ``timestamp`` (ISO 8601 values
   compared to the second, in UTC), ``url`` (URLs compared without their query string and fragment,
   which is where presigned URLs keep their signature and expiry) and ``catalog_path`` (an
-  ``href`` that names a retired path is rewritten to the replacement path the catalog maps it to,
-  because each family links to itself by design).
+  ``href`` is compared by its API path alone, a retired path rewritten to the replacement path the
+  catalog maps it to, because each family links to itself by design).
 
 Normalising never mutates its input: the raw responses are what ``--record`` writes.
 """
@@ -56,7 +56,10 @@ def url_without_query(value: Json) -> Json:
 
 
 class CatalogPathMapper:
-    """Rewrites a URL whose path is a retired path template into the replacement's path.
+    """Reduces a link to its API path, rewriting a retired path template into the replacement's path.
+
+    Scheme and host are dropped: they name the deployment (an Atlas for Government host, a sandbox
+    port, the host a baseline was recorded against), not the resource.
 
     Built from every endpoint of the catalog, so a self link of the retired family
     (``.../clusters/c/backup/tenant/restores/ID``) compares equal to the replacement's
@@ -87,11 +90,8 @@ class CatalogPathMapper:
             if m is None:
                 continue
             values = {param_map.get(k, k): v for k, v in m.groupdict().items()}
-            new_path = path[: m.start()] + new_template.format(**values)
-            if parts.scheme:
-                return urlunsplit((parts.scheme, parts.netloc, new_path, parts.query, parts.fragment))
-            return new_path
-        return value
+            return path[: m.start()] + new_template.format(**values)
+        return path
 
 
 @dataclass(frozen=True)

@@ -232,6 +232,9 @@ class Runner:
                 started = True
         finally:
             self.summary.settings.update(requests=self.transport.requests, retries=self.transport.retries)
+            tokens = getattr(self.transport.auth, "tokens_issued", None)
+            if tokens is not None:
+                self.summary.settings["tokens_issued"] = tokens
             if started:
                 self.sink.finish(self.summary)
         return self.summary

@@ -20,9 +20,10 @@ from typing import Any, Mapping
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
+from tenacity.wait import wait_random_exponential
 
 from flexmigrate import __version__
+from flexmigrate.check.auth import TokenError
 from flexmigrate.check.ratelimit import TokenBucket
 from flexmigrate.check.redact import Redactor
 
@@ -103,11 +104,13 @@ class Transport:
             follow_redirects=False,
             headers={"User-Agent": f"flexmigrate/{__version__} (check)"},
         )
+        self.auth = auth
         self._slots = asyncio.Semaphore(concurrency)
         self._buckets = dict(buckets or {})
         self._redactor = redactor
         self._max_attempts = max_attempts
-        self._backoff = wait_exponential_jitter(initial=backoff_initial, max=backoff_max)
+        # "full jitter": a random wait up to initial * 2**attempt, capped; spreads a stampede of retries.
+        self._backoff = wait_random_exponential(multiplier=backoff_initial, max=backoff_max)
         self.requests = 0  # attempts sent (reported)
         self.retries = 0
 
@@ -155,6 +158,8 @@ class Transport:
             self.requests += 1
             try:
                 response = await self._client.get(path, params=params, headers={"Accept": media_type})
+            except TokenError as exc:
+                raise _Retry(Reply(None, error=f"service-account token: {exc}", attempts=attempt)) from None
             except httpx.TimeoutException as exc:
                 raise _Retry(Reply(None, error=f"timeout ({type(exc).__name__})", attempts=attempt)) from None
             except httpx.TransportError as exc:
