@@ -120,14 +120,16 @@ class SandboxApp:
         if route is None:
             name = "method_not_allowed" if path_matched else "route_not_found"
             err = api_error(name, request.path, method=request.method, path=request.path)
-            return self._error(err, envelope, pretty)
+            return self._error(err, False, pretty)  # envelope is for authenticated API answers only
         if route.endpoint is None:
             return self._oauth(route.kind, request)
         result = self.auth.authenticate(request.headers.get("authorization"), request.method, request.target)
         if not result.ok:
+            # Never enveloped: a 401 turned into a 200 would hide the Digest challenge from the client,
+            # and Atlas authenticates before the API layer that honours ``envelope`` runs.
             name = "token_expired" if result.problem == "expired" else "unauthorized"
             headers = {"WWW-Authenticate": result.challenge} if result.challenge else {}
-            return self._error(api_error(name, headers=headers), envelope, pretty)
+            return self._error(api_error(name, headers=headers), False, pretty)
         plan = self.faults.plan(route.family)
         if plan.kind == "error":
             return self._injected_error(plan, envelope, pretty)

@@ -46,8 +46,10 @@ def ids(cluster: Cluster, item: str | None = None) -> tuple[str, ...]:
     return (cluster.project_id, cluster.name) + ((item,) if item else ())
 
 
-def request_body(endpoint: str, family: str, cluster: Cluster) -> dict[str, str]:
-    """A valid POST body for ``endpoint`` of ``family`` (every required attribute)."""
+def request_body(endpoint: str, family: str, cluster: Cluster) -> dict[str, str] | None:
+    """A valid POST body for ``endpoint`` of ``family`` (every required attribute); None for a GET."""
+    if endpoint not in FACTS["request_bodies"]:
+        return None
     body = {"snapshotId": cluster.snapshot_ids[0], "targetDeploymentItemName": cluster.name}
     required = FACTS["request_bodies"][endpoint][family]["required"]
     return {k: v for k, v in body.items() if k in required}
