@@ -1,14 +1,16 @@
 """The FM2xx-FM5xx rules on before/after fixture pairs, with the endpoint calls found in the test.
 
 ``tests/codemods/fixtures/rules/<rule>/`` holds ``name.before.py`` + ``name.after.py`` pairs and
-``noop_*.py`` near misses.  The first line of every before/noop file says which findings the rules
-must report (``# expect: FM201:safe FM203:manual``, or ``# expect: -`` for none).
+``noop_*.py`` near misses, in the format of ``tests/codemods/fixture_runner.py``: the first line
+says which FM2xx-FM5xx findings must be reported (``# expect: FM201:safe FM203:manual``, or
+``# expect: -``); ``unsafe_*`` pairs also apply unsafe fixes.  The after files show the rules' own
+edits only (URLs are the FM1xx fixtures' business).
 
-The retired calls are located here by a deliberately small matcher (string skeleton of the call's
-URL argument against the catalog's old path templates), so that these tests exercise the rules
-alone, independent of ``codemods.urls``; ``test_rules_end_to_end`` runs the same fixtures through
-``codemods.engine.analyze``.  Each case checks: the expected findings, the exact after text, that
-the output parses, and that a second run over the output changes nothing.
+Every case runs twice: once with the retired calls located by a deliberately small matcher here
+(string skeleton of the call's URL argument against the catalog's old path templates), so the rules
+are tested on their own, and once through ``codemods.engine.analyze``, where ``codemods.urls``
+finds the calls.  Each checks the expected findings, the exact after text, that the output parses,
+and that a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from codemods import rules
-from codemods.engine import AnalyzeOptions, EndpointCall, ModuleContext
-from codemods.migrate_to_flex import fix_text
+from codemods.engine import AnalyzeOptions, EndpointCall, ModuleContext, analyze
 from codemods.rules import flow
 from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.report.findings import Finding, FixKind
+from tests.codemods.fixture_runner import Case, cases, expected_codes, splice, summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 HOLE = "\x00"
@@ -119,72 +121,95 @@ def run_rules(source: str, *, report_comments: bool = False) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
-def expected(source: str) -> list[str]:
-    first = source.splitlines()[0]
-    assert first.startswith("# expect:"), "fixture must start with '# expect: ...'"
-    tokens = first.removeprefix("# expect:").split()
-    return sorted(t for t in tokens if t != "-")
+MINE = "rules"  # fixture cases of this module (``e2e/`` holds full-pipeline pairs, see test_rules_end_to_end)
 
 
-def summary(findings: list[Finding]) -> list[str]:
-    return sorted(f"{f.rule}:{f.fix.value}" for f in findings if OWN_CODES.fullmatch(f.rule))
+def _cases(kind: str) -> list:
+    return [c for c in cases(FIXTURES, kind) if "e2e" not in c.values[0].before.relative_to(FIXTURES).parts]
 
 
-def _cases(kind: str):
-    for path in sorted(FIXTURES.rglob("*.py")):
-        if kind == "pair" and path.name.endswith(".before.py"):
-            yield pytest.param(path, id=f"{path.parent.name}/{path.name.removesuffix('.before.py')}")
-        elif kind == "noop" and path.name.startswith("noop_"):
-            yield pytest.param(path, id=f"{path.parent.name}/{path.stem}")
+def _options(case: Case) -> dict:
+    return {"report_comments": case.before.parent.name == "comments"}
 
 
-def _options(path: Path) -> dict:
-    return {"report_comments": path.parent.name == "comments"}
+def _mine(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if OWN_CODES.fullmatch(f.rule)]
 
 
-@pytest.mark.parametrize("before_path", list(_cases("pair")))
-def test_fixture_pair(before_path: Path) -> None:
-    before = before_path.read_text("utf-8")
-    after = before_path.with_name(before_path.name.replace(".before.py", ".after.py")).read_text("utf-8")
-    findings = run_rules(before, **_options(before_path))
-    assert summary(findings) == expected(before), [f"{f.line}: {f.rule} {f.message}" for f in findings]
-    fixed, _ = fix_text(before, findings, unsafe_fixes=True)
+def _describe(findings: list[Finding]) -> list[str]:
+    return [f"{f.line}:{f.column} {f.rule} {f.fix.value}: {f.message}" for f in findings]
+
+
+def _apply(source: str, findings: list[Finding], unsafe: bool) -> str:
+    kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set())
+    return splice(source, [e for f in findings if f.fixable and f.fix in kinds for e in f.edits])
+
+
+@pytest.mark.parametrize("case", _cases("pair"))
+def test_fixture_pair(case: Case) -> None:
+    """The rules alone (calls found by this module's matcher): findings, after text, idempotence."""
+    before = case.before.read_text("utf-8")
+    assert case.after is not None
+    after = case.after.read_text("utf-8")
+    findings = _mine(run_rules(before, **_options(case)))
+    assert summary(findings) == expected_codes(before), _describe(findings)
+    fixed = _apply(before, findings, case.unsafe)
     assert fixed == after
     cst.parse_module(fixed)
-    again = run_rules(fixed, **_options(before_path))
-    assert fix_text(fixed, again, unsafe_fixes=True)[0] == fixed, "second run changed the output"
-    assert all(not f.fixable for f in again), [f"{f.line}: {f.rule} {f.message}" for f in again if f.fixable]
+    again = _mine(run_rules(fixed, **_options(case)))
+    assert _apply(fixed, again, case.unsafe) == fixed, "second run changed the output: " + str(_describe(again))
+    assert not [f for f in again if f.fixable], _describe(again)
 
 
-@pytest.mark.parametrize("path", list(_cases("noop")))
-def test_fixture_noop(path: Path) -> None:
-    source = path.read_text("utf-8")
-    findings = run_rules(source, **_options(path))
-    assert summary(findings) == expected(source), [f"{f.line}: {f.rule} {f.message}" for f in findings]
-    assert all(not f.fixable for f in findings)
-    fixed, _ = fix_text(source, findings, unsafe_fixes=True)
-    assert fixed == source
-    cst.parse_module(fixed)
+@pytest.mark.parametrize("case", _cases("pair"))
+def test_fixture_pair_through_engine(case: Case) -> None:
+    """The same pairs through ``engine.analyze`` (calls found by ``codemods.urls``).
+
+    The rules' own edits give the same after text; applying every fix (URLs included) gives a file
+    on which a second analysis offers no further fix.
+    """
+    before = case.before.read_text("utf-8")
+    assert case.after is not None
+    options = AnalyzeOptions(**_options(case))
+    findings = analyze(before, path=case.before.name, options=options)
+    mine = _mine(findings)
+    assert summary(mine) == expected_codes(before), _describe(findings)
+    assert _apply(before, mine, case.unsafe) == case.after.read_text("utf-8")
+    migrated = _apply(before, findings, case.unsafe)
+    cst.parse_module(migrated)
+    later = analyze(migrated, path=case.before.name, options=options)
+    assert not [f for f in later if f.fixable and (case.unsafe or f.fix is FixKind.SAFE)], _describe(later)
+
+
+@pytest.mark.parametrize("case", _cases("noop"))
+def test_fixture_noop(case: Case) -> None:
+    source = case.before.read_text("utf-8")
+    findings = _mine(run_rules(source, **_options(case)))
+    assert summary(findings) == expected_codes(source), _describe(findings)
+    assert not [f for f in findings if f.edits], _describe(findings)
+
+
+@pytest.mark.parametrize("case", _cases("noop"))
+def test_fixture_noop_through_engine(case: Case) -> None:
+    source = case.before.read_text("utf-8")
+    findings = _mine(analyze(source, path=case.before.name, options=AnalyzeOptions(**_options(case))))
+    assert summary(findings) == expected_codes(source), _describe(findings)
+    assert not [f for f in findings if f.edits], _describe(findings)
 
 
 def test_every_pair_is_complete() -> None:
-    for before in FIXTURES.rglob("*.before.py"):
-        assert before.with_name(before.name.replace(".before.py", ".after.py")).is_file(), before
-    for after in FIXTURES.rglob("*.after.py"):
-        assert after.with_name(after.name.replace(".after.py", ".before.py")).is_file(), after
+    befores = {p.with_name(p.name.removesuffix(".before.py")) for p in FIXTURES.rglob("*.before.py")}
+    afters = {p.with_name(p.name.removesuffix(".after.py")) for p in FIXTURES.rglob("*.after.py")}
+    assert befores == afters
+    assert len(_cases("pair")) >= 10 and len(_cases("noop")) >= 8
 
 
 def test_safe_only_leaves_unsafe_fixes_out() -> None:
-    """The unsafe fixes of the pairs are not applied without ``--unsafe-fixes``."""
-    checked = 0
-    for path in sorted(FIXTURES.rglob("*.before.py")):
-        before = path.read_text("utf-8")
-        findings = run_rules(before, **_options(path))
-        unsafe = [f for f in findings if f.fix is FixKind.UNSAFE and f.fixable]
-        if not unsafe:
-            continue
-        checked += 1
-        safe_text, picked = fix_text(before, findings, unsafe_fixes=False)
-        assert all(f.fix is FixKind.SAFE for f in picked)
-        assert safe_text != fix_text(before, findings, unsafe_fixes=True)[0], path
-    assert checked, "no fixture exercises an unsafe fix"
+    """The ``unsafe_*`` pairs really depend on an unsafe fix: safe fixes alone do not reach the after text."""
+    unsafe_cases = [c.values[0] for c in _cases("pair") if c.values[0].unsafe]
+    assert unsafe_cases
+    for case in unsafe_cases:
+        before = case.before.read_text("utf-8")
+        findings = _mine(run_rules(before, **_options(case)))
+        assert any(f.fix is FixKind.UNSAFE for f in findings)
+        assert _apply(before, findings, unsafe=False) != case.after.read_text("utf-8")
