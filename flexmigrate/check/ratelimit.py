@@ -24,12 +24,14 @@ class TokenBucket:
         self.rate = rate
         self._clock = clock
         self._tokens = capacity
-        self._stamp = clock()
+        self._stamp: float | None = None  # the server's bucket starts at our first request, so do we
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
         self.waited = 0.0  # seconds spent waiting for tokens (reported)
 
     def _refill(self, now: float) -> None:
+        if self._stamp is None:
+            self._stamp = now
         self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
 
@@ -54,12 +56,18 @@ class TokenBucket:
         self._stamp = now
 
 
+#: Refill a little slower than the server does: our clock and the server's do not start at the same
+#: instant, and a request arrives after it left, so an exact copy would now and then be a token ahead.
+HEADROOM = 0.95
+
+
 def buckets_from_catalog(rate_limits: Mapping[str, Any], scale: float) -> dict[str, TokenBucket]:
     """One bucket per family (``old``/``new``), or none at all when ``scale`` is 0."""
     if scale <= 0:
         return {}
     out = {}
     for family, spec in rate_limits["buckets"].items():
-        rate = spec["refill_rate"] * scale / spec["refill_seconds"]
-        out[family] = TokenBucket(max(1.0, spec["capacity"] * scale), rate)
+        capacity = max(1, int(spec["capacity"] * scale))
+        rate = max(1.0, spec["refill_rate"] * scale) / spec["refill_seconds"] * HEADROOM
+        out[family] = TokenBucket(capacity, rate)
     return out
