@@ -20,9 +20,9 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from codemods.engine import EndpointCall, ModuleContext
-from codemods.url.match import MANUAL_PROBLEMS, Match, PlannedEdit, Problem, best_match, plan_edits
+from codemods.url.match import MANUAL_PROBLEMS, Match, PlannedEdit, Problem, best_match, hole_strings, plan_edits
 from codemods.url.names import Names
-from codemods.url.skeleton import Reducer, Skeleton
+from codemods.url.skeleton import Hole, Reducer, Skeleton
 from codemods.url.templates import Template, templates_for
 from flexmigrate.report.findings import Edit, Finding, FixKind
 
@@ -193,7 +193,7 @@ class _Engine:
             sk = self.reducer.reduce(node)  # type: ignore[arg-type]
             if sk is None or not sk.has_literal:
                 continue
-            matches = best_match(sk, self.templates)
+            matches = best_match(sk, self.templates, self.hole_text)
             if not matches:
                 continue
             cand = _Candidate(node, matches[0], defines=self._definition_of(node))
@@ -201,6 +201,16 @@ class _Engine:
             out.append(cand)
         out.sort(key=lambda c: self.ctx.span(c.node))
         return out
+
+    def hole_text(self, sk: Skeleton) -> str:
+        """The strings a skeleton's holes are built from, looking through local names assigned once."""
+        extra: list[str] = [hole_strings(sk)]
+        for hole in sk.holes():
+            if isinstance(hole.node, cst.Name):
+                value = self.names.local_value(hole.node)
+                if value is not None:
+                    extra.append(hole_strings(Skeleton((Hole(value),))))
+        return "\n".join(extra)
 
     def _judge(self, cand: _Candidate) -> None:
         m = cand.match
@@ -244,20 +254,31 @@ class _Engine:
                     changed = True
 
     def _uses_not_rewritten(
-        self, name: str, edits: frozenset[Edit], by_top: dict[int, _Candidate], active: set[str]
+        self,
+        name: str,
+        edits: frozenset[Edit],
+        by_top: dict[int, _Candidate],
+        active: set[str],
+        via: str | None = None,
     ) -> str | None:
-        """Why changing ``name`` would change something other than the URLs being rewritten, or ``None``."""
-        if name in active:
+        """Why changing constant ``name`` would change something other than the URLs being rewritten.
+
+        ``None`` when every read of ``name`` is part of a URL that receives exactly ``edits``; a read
+        inside another constant's definition (``via`` that constant) is fine when every read of that
+        constant is, in turn.
+        """
+        subject = via or name
+        if subject in active:
             return None
-        active.add(name)
-        for ref in self.names.references(name):
+        active.add(subject)
+        for ref in self.names.references(subject):
             top = self.climb(ref)
             cand = by_top.get(id(top))
             if cand is not None and cand.fix is not FixKind.MANUAL and cand.constant_edits(name) == edits:
                 continue
             outer = self._definition_of(top)
-            if outer is not None and cand is None:
-                why = self._uses_not_rewritten(outer, edits, by_top, active)
+            if outer is not None and (cand is None or cand.fix is not FixKind.MANUAL):
+                why = self._uses_not_rewritten(name, edits, by_top, active, via=outer)
                 if why is None:
                     continue
                 return why

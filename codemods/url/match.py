@@ -16,12 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Callable
+
+import libcst as cst
 
 from codemods.url.skeleton import HOLE, Lit, Skeleton
 from codemods.url.templates import Change, Template, is_placeholder, safe_replacement_chars
 from flexmigrate.report.findings import Edit
 
-__all__ = ["Problem", "Match", "PlannedEdit", "match_template", "best_match", "plan_edits"]
+__all__ = ["Problem", "Match", "PlannedEdit", "match_template", "best_match", "plan_edits", "hole_strings"]
 
 
 class Problem(str, Enum):
@@ -51,6 +54,18 @@ class Match:
     path_end: int
     anchor: str  # "api": the API prefix is visible; "groups": groups/{id} is; "tail": neither
     problems: dict[Problem, str] = field(default_factory=dict)
+    start: int = 0  # the first template segment the skeleton reaches
+    support: int = 0  # literal segments hidden in holes that the holes' strings do spell
+
+    @property
+    def hidden(self) -> list[str]:
+        """Literal template segments the skeleton reaches but does not show (they are in holes)."""
+        segs = self.template.segments
+        return [
+            segs[k]
+            for k in range(max(self.start, self.template.prefix_len), len(segs))
+            if k not in self.exact and not is_placeholder(segs[k])
+        ]
 
     @property
     def strict(self) -> bool:
@@ -62,7 +77,7 @@ class Match:
 
     def rank(self) -> tuple[int, int, int]:
         tier = 0 if self.strict else (2 if self.manual else 1)
-        return (tier, -len(self.exact))
+        return (tier, -self.support, -len(self.exact))
 
 
 def _segments(flat: str) -> tuple[list[tuple[int, int]], int]:
@@ -87,18 +102,27 @@ def _compatible(text: str, literal: str) -> bool:
     return re.fullmatch(pattern, literal, re.S) is not None
 
 
-def match_template(sk: Skeleton, template: Template, flat: str | None = None) -> Match | None:
-    """The match of ``sk`` against ``template``, or ``None`` when the skeleton is not that path."""
-    flat = sk.flat if flat is None else flat
-    spans, path_end = _segments(flat)
-    if len(spans) > 1 and spans[-1][0] == spans[-1][1]:
-        spans = spans[:-1]  # a trailing slash
-    first = 1 if len(spans) > 1 and spans[0][0] == spans[0][1] else 0
+_Walk = tuple[int, dict[int, tuple[int, int]], dict[Problem, str], bool]
+
+
+def _walk(
+    flat: str,
+    spans: list[tuple[int, int]],
+    first: int,
+    template: Template,
+    i: int,
+    j: int,
+    exact: dict[int, tuple[int, int]],
+    problems: dict[Problem, str],
+) -> _Walk | None:
+    """Compare skeleton segments ``spans[first..i]`` with template segments ``..j`` from the right.
+
+    Returns the first template index left unmatched, the exactly matched segments, the problems
+    found, and whether a hole stood where the API prefix is (a base URL); ``None`` on a mismatch.  A
+    hole that stands alone in a segment may stand for several template segments (a run-time
+    ``"tenant/restores"``), so it is tried over one, two, ... segments.
+    """
     segs = template.segments
-    i, j = len(spans) - 1, len(segs) - 1
-    exact: dict[int, tuple[int, int]] = {}
-    problems: dict[Problem, str] = {}
-    base_hole = False
     while j >= 0 and i >= first:
         a, b = spans[i]
         text, want = flat[a:b], segs[j]
@@ -109,22 +133,44 @@ def match_template(sk: Skeleton, template: Template, flat: str | None = None) ->
             exact[j] = (a, b)
         elif HOLE in text:
             if j < template.prefix_len:
-                base_hole = True  # the API prefix comes from a base URL we cannot see
-                break
+                return j, exact, problems, True  # the API prefix comes from a base URL we cannot see
             if not _compatible(text, want):
                 return None
-            if i == len(spans) - 1 and text.startswith(want) and text[len(want) :] == HOLE:
-                if j in template.changed_indexes:
-                    problems[Problem.HALF_VISIBLE] = f"the segment '{want}' is completed by a run-time value"
-                else:
+            if text == HOLE:
+                for extra in range(0, j - template.prefix_len + 1):
+                    covered = "/".join(segs[j - extra : j + 1])
+                    found = dict(problems)
+                    found[Problem.RUNTIME_SEGMENT] = f"the segment where '{covered}' belongs is chosen at run time"
+                    walked = _walk(flat, spans, first, template, i - 1, j - extra - 1, dict(exact), found)
+                    if walked is not None:
+                        return walked
+                return None
+            lead = text.rstrip(HOLE)
+            if i == len(spans) - 1 and HOLE not in lead and want.startswith(lead):
+                if lead == want and j not in template.changed_indexes:
                     problems[Problem.RUNTIME_SUFFIX] = f"a run-time value follows '{want}' directly"
-            elif text == HOLE:
-                problems[Problem.RUNTIME_SEGMENT] = f"the segment where '{want}' belongs is chosen at run time"
+                else:
+                    problems[Problem.HALF_VISIBLE] = f"the run-time value after '{lead}' decides what the segment is"
             else:
                 problems[Problem.HALF_VISIBLE] = f"the segment '{want}' is split around a run-time value"
         else:
             return None
         i, j = i - 1, j - 1
+    return j, exact, problems, False
+
+
+def match_template(sk: Skeleton, template: Template, flat: str | None = None) -> Match | None:
+    """The match of ``sk`` against ``template``, or ``None`` when the skeleton is not that path."""
+    flat = sk.flat if flat is None else flat
+    spans, path_end = _segments(flat)
+    if len(spans) > 1 and spans[-1][0] == spans[-1][1]:
+        spans = spans[:-1]  # a trailing slash
+    first = 1 if len(spans) > 1 and spans[0][0] == spans[0][1] else 0
+    walked = _walk(flat, spans, first, template, len(spans) - 1, len(template.segments) - 1, {}, {})
+    if walked is None:
+        return None
+    j, exact, problems, base_hole = walked
+    segs = template.segments
     visible_from = j + 1
     if template.legacy_v1 and j >= 0:
         return None  # a legacy template only differs from the v2 one in its prefix: it must be seen
@@ -150,13 +196,11 @@ def match_template(sk: Skeleton, template: Template, flat: str | None = None) ->
         problems[Problem.RELATIVE_JOIN] = "a relative path is joined to a base URL that cannot be seen"
     if "appended-later" in sk.notes:
         problems[Problem.APPENDED_LATER] = "the URL's segment list is extended by later statements"
-    return Match(template, sk, exact, path_end, anchor, problems)
+    return Match(template, sk, exact, path_end, anchor, problems, start=visible_from)
 
 
-def _hole_strings(sk: Skeleton) -> str:
-    """The text of every string literal inside the skeleton's holes (evidence of what they hold)."""
-    import libcst as cst
-
+def hole_strings(sk: Skeleton) -> str:
+    """The source text of every string literal inside the skeleton's holes (what they may hold)."""
     found: list[str] = []
 
     class _Strings(cst.CSTVisitor):
@@ -172,26 +216,36 @@ def _hole_strings(sk: Skeleton) -> str:
     return "\n".join(found)
 
 
-def _has_evidence(m: Match, flat: str) -> bool:
-    """Is a half-visible match still recognisably the retired family (not some other route)?"""
-    evidence = set(m.template.evidence)
+HoleText = Callable[[Skeleton], str]
+
+
+def _has_evidence(m: Match, words: set[str]) -> bool:
+    """Is a half-visible match still recognisably the retired family (not some other route)?
+
+    Yes when a segment of the family-specific change is visible in place, or every segment of it is
+    spelled in the strings the holes are built from (``"tenant/restores" if small else ...``).
+    """
     change = m.template.changes[-1] if m.template.changes else None
     if change is not None and any(k in m.exact for k in range(change.start, change.end)):
         return True
-    strings = _hole_strings(m.skeleton)
-    return any(seg in strings for seg in evidence)
+    return bool(m.template.evidence) and all(seg in words for seg in m.template.evidence)
 
 
-def best_match(sk: Skeleton, templates: tuple[Template, ...]) -> list[Match]:
+def best_match(sk: Skeleton, templates: tuple[Template, ...], hole_text: HoleText = hole_strings) -> list[Match]:
     """Every credible match of ``sk``, best first (empty when it is no retired path)."""
     flat = sk.flat
     found: list[Match] = []
+    words: set[str] | None = None
     for t in templates:
         m = match_template(sk, t, flat)
         if m is None:
             continue
-        if m.problems and not _has_evidence(m, flat):
-            continue
+        if m.problems:
+            if words is None:
+                words = set(re.findall(r"[A-Za-z0-9_.~-]+", hole_text(sk)))
+            if not _has_evidence(m, words):
+                continue
+            m.support = sum(seg in words for seg in m.hidden)
         found.append(m)
     found.sort(key=Match.rank)
     return found
@@ -240,6 +294,10 @@ def plan_edits(m: Match) -> tuple[list[PlannedEdit], str | None]:
         if len(runs) > 1 and constants != {None}:
             return [], f"'{change.old_text}' is split across {', '.join(sorted(c for c in constants if c))}"
         for n, (lit, k0, k1) in enumerate(runs):
+            if n and lit.removal is not None and k0 == 0 and k1 == len(lit.text) - 1:
+                # The whole string token goes: remove it, not just its text, so no "" is left behind.
+                planned.append(PlannedEdit(Edit(*lit.removal, ""), lit.constant))
+                continue
             text = change.new_text if n == 0 else ""
             planned.append(PlannedEdit(Edit(lit.starts[k0], lit.ends[k1], text), lit.constant))
     return planned, None

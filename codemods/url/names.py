@@ -74,9 +74,13 @@ class Names:
             return []
         return [acc.node for acc in assignment.references if isinstance(acc.node, cst.Name)]
 
-    # -- local segment lists ----------------------------------------------------------------------
-    def list_of(self, node: cst.Name) -> ListValue | None:
-        """The list a local name holds, when it is assigned once from a list display."""
+    # -- local values -------------------------------------------------------------------------------
+    def local_value(self, node: cst.Name) -> cst.BaseExpression | None:
+        """The expression a local name is assigned, when it is assigned exactly once (``x = <expr>``)."""
+        assign = self._single_local_assign(node)
+        return assign.value if assign is not None else None
+
+    def _single_local_assign(self, node: cst.Name) -> cst.Assign | None:
         scope = self._scopes.get(node)
         if scope is None or isinstance(scope, GlobalScope):
             return None
@@ -88,8 +92,15 @@ class Names:
             return None
         target_parent = self._parents.get(binding.node)
         assign = self._parents.get(target_parent) if isinstance(target_parent, cst.AssignTarget) else None
-        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, (cst.List, cst.Tuple)):
+        return assign if isinstance(assign, cst.Assign) else None
+
+    # -- local segment lists ----------------------------------------------------------------------
+    def list_of(self, node: cst.Name) -> ListValue | None:
+        """The list a local name holds, when it is assigned once from a list display."""
+        assign = self._single_local_assign(node)
+        if assign is None or not isinstance(assign.value, (cst.List, cst.Tuple)):
             return None
+        binding = next(iter(self._scopes[node][node.value]))
         elements = tuple(
             e.value for e in assign.value.elements if isinstance(e, cst.Element)
         )

@@ -56,7 +56,11 @@ class Lit:
     token: int | None
     constant: str | None = None
     shared: bool = False
-    element: tuple[int, int] | None = None  # source span that removes this whole list element
+    # Source spans whose removal deletes this run's whole token: as a ``join`` list element (with
+    # its comma; the list's separator goes with it) or as one string of an implicit concatenation
+    # (with the space before it).
+    element: tuple[int, int] | None = None
+    removal: tuple[int, int] | None = None
 
     def exact(self, k: int) -> bool:
         return self.token is not None and not self.shared and self.ends[k] - self.starts[k] == 1
@@ -289,6 +293,13 @@ class Reducer:
         left, right = self.reduce(node.left), self.reduce(node.right)
         if left is None or right is None:
             return None
+        first = node.right
+        while isinstance(first, cst.ConcatenatedString):
+            first = first.left
+        head = right.pieces[0] if right.pieces else None
+        if isinstance(first, cst.SimpleString) and isinstance(head, Lit) and head.token == id(first):
+            span = (self._span(node.left)[1], self._span(first)[1])
+            right = Skeleton((replace(head, removal=span), *right.pieces[1:]), right.notes, right.refs)
         return left + right
 
     def _r_FormattedString(self, node: cst.FormattedString) -> Skeleton:
@@ -553,7 +564,7 @@ def _fill(template: Skeleton, field: FieldReader) -> Skeleton | None:
 def _escaped(first: tuple[str, Lit, int], last: tuple[str, Lit, int]) -> Skeleton:
     """One character written as two (``%%``, ``{{``): never an exact, editable character."""
     ch, lit, k = first
-    return Skeleton((replace(lit, text=ch, starts=(lit.starts[k],), ends=(last[1].ends[last[2]],), element=None),))
+    return Skeleton((replace(lit, text=ch, starts=(lit.starts[k],), ends=(last[1].ends[last[2]],), element=None, removal=None),))
 
 
 def _truncate(sk: Skeleton, keep: int) -> Skeleton:

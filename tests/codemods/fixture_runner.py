@@ -33,6 +33,7 @@ __all__ = [
     "fix",
     "check_pair",
     "check_noop",
+    "check_texts",
     "expected_codes",
     "summary",
 ]
@@ -118,19 +119,31 @@ def _describe(findings: Sequence[Finding]) -> list[str]:
 def check_pair(case: Case, *, only: str | None = None) -> None:
     """Before -> after by the fixes; parses; a second run offers nothing more."""
     assert case.after is not None and case.after.is_file(), f"{case.before} has no after file"
-    before = case.before.read_text("utf-8")
-    after = case.after.read_text("utf-8")
-    fixed, findings = fix(before, unsafe=case.unsafe, only=only, path=case.before.name)
+    check_texts(
+        case.before.read_text("utf-8"),
+        case.after.read_text("utf-8"),
+        unsafe=case.unsafe,
+        only=only,
+        path=case.before.name,
+    )
+
+
+def check_texts(
+    before: str, after: str, *, unsafe: bool = False, only: str | None = None, path: str = "fixture.py"
+) -> list[Finding]:
+    """:func:`check_pair` on texts (for generated cases); returns the first run's findings."""
+    fixed, findings = fix(before, unsafe=unsafe, only=only, path=path)
     want = expected_codes(before)
     if want is not None:
         assert summary(findings) == want, _describe(findings)
     assert fixed == after, "\n".join(_describe(findings))
     cst.parse_module(fixed)
-    compile(fixed, str(case.after), "exec")
-    again, later = fix(fixed, unsafe=case.unsafe, only=only, path=case.after.name)
+    compile(fixed, path, "exec")
+    again, later = fix(fixed, unsafe=unsafe, only=only, path=path)
     assert again == fixed, "a second run changed the output: " + "\n".join(_describe(later))
-    kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if case.unsafe else set())
+    kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set())
     assert not [f for f in later if f.fixable and f.fix in kinds], _describe(later)
+    return findings
 
 
 def check_noop(case: Case, *, only: str | None = None) -> None:
