@@ -190,8 +190,12 @@ class SandboxApp:
             if name in catalog.path_patterns and not catalog.pattern(name).match(value):
                 if position == 0:  # the project (group) id
                     raise api_error("invalid_group_id", value, value=value)
-                raise api_error("invalid_path_param", name, value, param=name, value=value,
+                err = api_error("invalid_path_param", name, value, param=name, value=value,
                                 pattern=catalog.path_patterns[name])
+                ef = self.facts.fields("error")
+                violation = {ef["violation_field"]: name, ef["violation_description"]: err.body[ef["detail"]]}
+                err.body[ef["bad_request_detail"]] = {ef["violations"]: [violation]}
+                raise err
 
     def _bool_arg(self, call: Call, key: str, default: bool) -> bool:
         name = self.query_names[key]

@@ -59,7 +59,6 @@ class Authenticator:
         self._ha1 = _md5(f"{credentials.public_key}:{realm}:{credentials.private_key}")
         self._nonces: dict[str, tuple[float, set[str]]] = {}
         self._tokens: dict[str, float] = {}
-        self._opaque = secrets.token_hex(16)
 
     # -- Digest ---------------------------------------------------------------------------------
 
@@ -68,8 +67,8 @@ class Authenticator:
         self._nonces[nonce] = (self.clock() + self.nonce_ttl, set())
         self._forget_expired()
         return (
-            f'Digest realm="{self.realm}", domain="", nonce="{nonce}", opaque="{self._opaque}", '
-            f'algorithm=MD5, qop="auth", stale={"true" if stale else "false"}'
+            f'Digest realm="{self.realm}", domain="", nonce="{nonce}", algorithm=MD5, qop="auth", '
+            f'stale={"true" if stale else "false"}'
         )
 
     def _forget_expired(self) -> None:

@@ -64,6 +64,7 @@ def test_wrong_private_key_is_refused(sandbox):
                       auth=httpx.DigestAuth(sandbox.credentials.public_key, "wrong")) as client:
         response = client.get(uri, headers=headers)
     assert response.status_code == 401 and error_code(response) == "USER_UNAUTHORIZED"
+    assert response.json()["detail"] == "You are not authorized for this resource."
 
 
 def test_hand_signed_request_works_once_and_replay_is_refused(sandbox):

@@ -87,12 +87,15 @@ def test_error_answers_match_the_api_error_schema(shared_dir, sandbox_factory, e
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
         missing = call(client, endpoint, family, cluster.project_id, "no-such-cluster", "0" * 24, json={})
-        invalid = call(client, endpoint, family, "not-a-group-id", cluster.name, "0" * 24, json={})
+        bad_group = call(client, endpoint, family, "not-a-group-id", cluster.name, "0" * 24, json={})
+        bad_name = call(client, endpoint, family, cluster.project_id, "-bad-name", "0" * 24, json={})
     assert missing.status_code == 404
-    assert invalid.status_code == 400
-    for response in (missing, invalid):
+    assert bad_group.status_code == 404  # Atlas answers a malformed project id 404 INVALID_GROUP_ID
+    assert bad_name.status_code == 400
+    for response in (missing, bad_group, bad_name):
         assert response.headers["content-type"] == "application/json"
         assert (response.json()["parameters"] == []) == (parameters == "empty")
+        assert response.json()["parameters"] or parameters == "empty"
         _validate(shared_dir, endpoint, family, response, scalar_parameters=parameters == "values")
 
 

@@ -50,8 +50,9 @@ def test_malformed_group_id(sandbox, family):
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
         response = call(client, "list_restore_jobs", family, "NOT-HEX", cluster.name)
-    body = _check_body(response, 400)
-    assert body["errorCode"] == FACTS["errors"]["invalid_group_id"]["errorCode"]
+    body = _check_body(response, 404)  # as Atlas answers it
+    assert body["errorCode"] == FACTS["errors"]["invalid_group_id"]["errorCode"] == "INVALID_GROUP_ID"
+    assert body["detail"] == "An invalid group ID NOT-HEX was specified."
     assert body["parameters"] == ["NOT-HEX"]
 
 
@@ -66,8 +67,9 @@ def test_malformed_cluster_name_and_item_id(sandbox, endpoint, family):
     for response, param, value in ((bad_name, operation.path_params[1], "-starts-with-dash"),
                                    (bad_item, operation.path_params[2], "XYZ")):
         body = _check_body(response, 400)
-        assert body["errorCode"] == FACTS["errors"]["invalid_path_param"]["errorCode"]
+        assert body["errorCode"] == FACTS["errors"]["invalid_path_param"]["errorCode"] == "VALIDATION_ERROR"
         assert body["parameters"] == [param, value]  # the family's own parameter name
+        assert body["badRequestDetail"]["fields"][0]["field"] == param
 
 
 def test_unknown_route_and_wrong_method(sandbox):
