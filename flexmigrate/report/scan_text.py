@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from pathlib import Path
 from typing import TextIO
 
 from flexmigrate.report.findings import Finding
@@ -45,11 +46,19 @@ def summary_line(result: ScanResult) -> str:
     return "; ".join(parts) if total or applied or result.errors else "no retired endpoint calls found; " + parts[-1]
 
 
+def _diff_name(path: Path) -> str:
+    """The path as ``git diff`` would show it: relative to the current folder where possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix().lstrip("/")
+
+
 def render_diff(result: ScanResult, out: TextIO) -> None:
     for r in result.files:
         if not r.changed:
             continue
-        name = r.path.as_posix()
+        name = _diff_name(r.path)
         out.writelines(
             difflib.unified_diff(
                 r.original.splitlines(keepends=True),
