@@ -20,7 +20,7 @@ import libcst as cst
 
 from codemods.engine import EndpointCall, ModuleContext
 from codemods.rules import flow, literals
-from codemods.rules.targets import capped, migrated_calls
+from codemods.rules.targets import capped, migrated_calls, unlinked_calls
 from flexmigrate.report.findings import Edit, Finding, FixKind
 
 RULES = {
@@ -32,6 +32,7 @@ RULES = {
 }
 
 ACCEPT = "Accept"
+_BODY_METHODS = ("POST", "PUT", "PATCH")
 CONTENT_TYPE = "Content-Type"
 # HTTP libraries whose module functions and session/client objects take ``headers=`` and merge it
 # over the session's headers (request-level wins).  Library facts, not Atlas facts.
@@ -73,6 +74,14 @@ def check_headers(ctx: ModuleContext) -> Iterator[Finding]:
     media = literals.MediaTypes(ctx.catalog)
     for ec, call in migrated_calls(ctx):
         yield from _CallHeaders(ctx, ec, call, media).run()
+    for ec in unlinked_calls(ctx):
+        content_type = f" (and {CONTENT_TYPE}, if it sets one)" if ec.endpoint.new.method in _BODY_METHODS else ""
+        yield ctx.finding(
+            ec.url_node, "FM203",
+            f"the request that sends this URL was not found, so its headers cannot be checked: make sure it "
+            f"sends {ACCEPT}: {ec.endpoint.new.media_type}{content_type}",
+            FixKind.MANUAL, ec.endpoint,
+        )
 
 
 class _CallHeaders:
@@ -84,7 +93,7 @@ class _CallHeaders:
         self.old = ec.endpoint.old.version
         self.new = ec.endpoint.new.version
         self.new_media = ec.endpoint.new.media_type
-        self.wanted = [ACCEPT] + ([CONTENT_TYPE] if ec.endpoint.new.method in ("POST", "PUT", "PATCH") else [])
+        self.wanted = [ACCEPT] + ([CONTENT_TYPE] if ec.endpoint.new.method in _BODY_METHODS else [])
         # header -> (rule, why the call needs its own value, how sure that fix is)
         self.overrides: dict[str, tuple[str, str, FixKind]] = {}
 

@@ -15,7 +15,7 @@ import libcst as cst
 
 from codemods.engine import EndpointCall, ModuleContext
 from codemods.rules import flow, literals
-from codemods.rules.targets import capped, migrated_calls
+from codemods.rules.targets import capped, migrated_calls, unlinked_calls
 from flexmigrate.report.findings import Finding, FixKind
 
 RULES = {
@@ -31,6 +31,15 @@ def check_request_body(ctx: ModuleContext) -> Iterator[Finding]:
         dropped = ec.endpoint.dropped_request_fields
         if dropped:
             yield from _check(ctx, ec, call, frozenset(dropped))
+    for ec in unlinked_calls(ctx):
+        if ec.endpoint.dropped_request_fields:
+            yield ctx.finding(
+                ec.url_node, "FM402",
+                f"{ec.endpoint.new.operation_id} rejects the body keys "
+                f"{', '.join(sorted(ec.endpoint.dropped_request_fields))}; the request that sends this URL was "
+                "not found: make sure its body has none of them",
+                FixKind.MANUAL, ec.endpoint,
+            )
 
 
 def _body_expression(ctx: ModuleContext, call: cst.Call) -> cst.BaseExpression | None:

@@ -16,7 +16,7 @@ from typing import Iterator
 from codemods.engine import EndpointCall, ModuleContext
 from codemods.rules import literals
 from codemods.rules.response_flow import Path, all_reads, candidate_reads, field_path, origin
-from codemods.rules.targets import capped, migrated_calls
+from codemods.rules.targets import capped, migrated_calls, unlinked_calls
 from flexmigrate.report.findings import Finding, FixKind
 
 RULES = {
@@ -52,7 +52,7 @@ def check_response_fields(ctx: ModuleContext) -> Iterator[Finding]:
             capped(FixKind.SAFE, read.ec), read.ec.endpoint, [edit],
         )
     watched: dict[str, tuple[EndpointCall, str]] = {}
-    for ec, _ in migrated_calls(ctx):
+    for ec in [ec for ec, _ in migrated_calls(ctx)] + list(unlinked_calls(ctx)):
         for old, new in renames(ec).items():
             watched.setdefault(old[-1], (ec, new[-1]))
     if not watched:

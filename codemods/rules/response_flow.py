@@ -19,7 +19,7 @@ import libcst as cst
 
 from codemods.engine import EndpointCall, ModuleContext
 from codemods.rules import flow, literals
-from codemods.rules.targets import migrated_calls
+from codemods.rules.targets import migrated_calls, unlinked_calls
 
 ITEM = "[]"
 Path = tuple[str, ...]
@@ -194,6 +194,17 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         stack.extend(reversed(current.children))
 
 
+def _request_origin(ctx: ModuleContext, request: cst.Call) -> Origin:
+    """A request the URL rule did not link to a migrated URL: unrelated, unless a migrated URL in
+    the same function could not be linked to its request (then this may well be that request)."""
+    function = flow.enclosing_function(ctx, request)
+    for ec in unlinked_calls(ctx):
+        if flow.enclosing_function(ctx, ec.url_node) is function:
+            line = flow.line_of(ctx, ec.url_node)
+            return Origin("unknown", f"this request may send the migrated URL at line {line}, whose call was not found")
+    return Origin("unrelated")
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a value comes from: ``migrated`` (a migrated call's response), ``unrelated``, ``unknown``."""
@@ -220,12 +231,14 @@ def origin(ctx: ModuleContext, expr: cst.CSTNode, depth: int = 0) -> Origin:
     if isinstance(expr, cst.Call):
         func = expr.func
         if isinstance(func, cst.Attribute):
-            if func.attr.value in ("get", "json"):
-                inner = origin(ctx, func.value, depth + 1)
-                if inner.kind != "unknown" or func.attr.value == "get":
-                    return inner
-            if func.attr.value in HTTP_VERBS:
-                return Origin("unrelated")  # a request to an endpoint the URL rule did not flag
+            name = func.attr.value
+            on_module = isinstance(func.value, cst.Name) and flow.imported_module(ctx, func.value) is not None
+            if name == "json" and not expr.args:
+                return origin(ctx, func.value, depth + 1)
+            if name == "get" and not on_module and expr.args and literals.string_value(expr.args[0].value):
+                return origin(ctx, func.value, depth + 1)  # dict.get("key")
+            if name in HTTP_VERBS:
+                return _request_origin(ctx, expr)
         code = ctx.module.code_for_node(func)
         return Origin("unknown", f"it is the result of {code}() at line {flow.line_of(ctx, expr)}")
     if isinstance(expr, cst.Name):

@@ -25,6 +25,17 @@ def migrated_calls(ctx: ModuleContext) -> Iterator[tuple[EndpointCall, cst.Call]
             yield ec, ec.call
 
 
+def unlinked_calls(ctx: ModuleContext) -> Iterator[EndpointCall]:
+    """Endpoint calls whose URL is being rewritten but whose sending call was not found.
+
+    Nothing about such a request (its headers, its body) can be checked, so the rules report them:
+    a URL moved to Flex while the request still sends the tenant version or body would fail.
+    """
+    for ec in ctx.endpoint_calls:
+        if ec.rewritten and ec.call is None and ec.fix is not FixKind.MANUAL:
+            yield ec
+
+
 def capped(fix: FixKind, ec: EndpointCall) -> FixKind:
     """``fix``, downgraded to the URL fix's kind when that one is less sure."""
     return fix if _ORDER[fix] >= _ORDER[ec.fix] else ec.fix

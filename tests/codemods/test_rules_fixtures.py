@@ -105,23 +105,29 @@ def find_calls(ctx: ModuleContext) -> list[EndpointCall]:
     return found
 
 
-def run_rules(source: str, *, report_comments: bool = False) -> list[Finding]:
-    """Every FM2xx-FM5xx finding for ``source`` with the endpoint calls found by :func:`find_calls`."""
+def context(source: str, *, catalog: Catalog | None = None, report_comments: bool = False) -> ModuleContext:
+    """A module context like the engine's, with the endpoint calls found by :func:`find_calls`."""
     ctx = ModuleContext(
         source=source,
         path="fixture.py",
         wrapper=MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True),
-        catalog=load_catalog(),
+        catalog=catalog or load_catalog(),
         options=AnalyzeOptions(report_comments=report_comments),
     )
     ctx.endpoint_calls = find_calls(ctx)
+    return ctx
+
+
+def rules_on(ctx: ModuleContext) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules.ALL:
         findings.extend(rule(ctx))
     return sorted(findings, key=Finding.sort_key)
 
 
-MINE = "rules"  # fixture cases of this module (``e2e/`` holds full-pipeline pairs, see test_rules_end_to_end)
+def run_rules(source: str, *, report_comments: bool = False) -> list[Finding]:
+    """Every finding of the rules for ``source`` with the endpoint calls found by :func:`find_calls`."""
+    return rules_on(context(source, report_comments=report_comments))
 
 
 def _cases(kind: str) -> list:
