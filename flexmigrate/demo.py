@@ -79,15 +79,14 @@ def _check_against_sandbox(seed: int) -> int:
     from flexmigrate.sandbox import SandboxConfig, serve_in_background
 
     with serve_in_background(SandboxConfig(seed=seed)) as sb:
-        group = sb.dataset.groups[0]
-        cluster = group.clusters[0]
-        print(f"sandbox at {sb.base_url}; checking project {group.id}, cluster {cluster.name}")
+        cluster = sb.dataset.first_cluster()
+        print(f"sandbox at {sb.base_url}; checking project {cluster.project_id}, cluster {cluster.name}")
         creds = {
             "MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key,
             "MONGODB_ATLAS_PRIVATE_API_KEY": sb.credentials.private_key,
         }
         with _environ(creds):
-            return main(["check", "--base-url", sb.base_url, "--group-id", group.id, "--cluster", cluster.name])
+            return main(["check", "--base-url", sb.base_url, "--group-id", cluster.project_id, "--cluster", cluster.name])
 
 
 def run(args: argparse.Namespace) -> int:
