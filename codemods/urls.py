@@ -196,11 +196,17 @@ class _Engine:
             matches = best_match(sk, self.templates, self.hole_text)
             if not matches:
                 continue
-            cand = _Candidate(node, matches[0], defines=self._definition_of(node))
+            cand = _Candidate(node, self._prefer_method(node, matches), defines=self._definition_of(node))
             self._judge(cand)
             out.append(cand)
         out.sort(key=lambda c: self.ctx.span(c.node))
         return out
+
+    def _prefer_method(self, node: cst.CSTNode, matches: list[Match]) -> Match:
+        """Among equally good matches, the one whose HTTP method is the sending call's."""
+        best = [m for m in matches if m.rank()[0] == matches[0].rank()[0]]
+        method = _http_method(self.call_of(node)) if len(best) > 1 else None
+        return next((m for m in best if m.template.endpoint.old.method == method), matches[0])
 
     def hole_text(self, sk: Skeleton) -> str:
         """The strings a skeleton's holes are built from, looking through local names assigned once."""
@@ -369,15 +375,15 @@ class _Engine:
             if defining is not None:
                 continue  # the definition is itself a retired URL: its own finding carries the edits
             edits = sorted(users[0].constant_edits(name))
-            first = users[0]
             fix = FixKind.UNSAFE if any(c.fix is FixKind.UNSAFE for c in users) else FixKind.SAFE
+            endpoints = list({c.template.endpoint.key: c.template.endpoint for c in users}.values())
+            ops = ", ".join(ep.old.operation_id for ep in endpoints)
             f = self.ctx.finding(
                 const_nodes[name],
                 "FM103",
-                f"{name} is part of {len(users)} retired URL(s) ({first.template.endpoint.old.operation_id}); "
-                f"rewritten for {first.template.endpoint.new.operation_id}",
+                f"{name} is part of {len(users)} retired URL(s) ({ops}); rewritten for Flex",
                 fix,
-                first.template.endpoint,
+                endpoints[0] if len(endpoints) == 1 else None,
                 edits,
             )
             const_finding[name] = f
@@ -436,6 +442,21 @@ class _Engine:
         """Cheap text test: every match needs the text of some changed old segment somewhere."""
         words = {seg for t in self.templates for ch in t.changes for seg in ch.old}
         return any(w in self.ctx.source for w in words)
+
+
+_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+
+def _http_method(call: cst.Call | None) -> str | None:
+    """``session.post(url)`` -> ``POST``; ``session.request("GET", url)`` -> ``GET``; else ``None``."""
+    if call is None or not isinstance(call.func, cst.Attribute):
+        return None
+    verb = call.func.attr.value.lower()
+    if verb in _VERBS:
+        return verb.upper()
+    if verb == "request" and call.args and isinstance(call.args[0].value, cst.SimpleString):
+        return str(call.args[0].value.evaluated_value).upper()
+    return None
 
 
 def find_endpoint_calls(ctx: ModuleContext) -> Iterable[Finding]:

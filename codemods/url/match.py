@@ -294,7 +294,7 @@ def plan_edits(m: Match) -> tuple[list[PlannedEdit], str | None]:
         if len(runs) > 1 and constants != {None}:
             return [], f"'{change.old_text}' is split across {', '.join(sorted(c for c in constants if c))}"
         for n, (lit, k0, k1) in enumerate(runs):
-            if n and lit.removal is not None and k0 == 0 and k1 == len(lit.text) - 1:
+            if (n or not change.new) and lit.removal is not None and k0 == 0 and k1 == len(lit.text) - 1:
                 # The whole string token goes: remove it, not just its text, so no "" is left behind.
                 planned.append(PlannedEdit(Edit(*lit.removal, ""), lit.constant))
                 continue
@@ -324,15 +324,27 @@ def _whole_elements(m: Match, change: Change, where: list[tuple[Lit, int] | None
 
 
 def _change_span(m: Match, change: Change, flat: str) -> tuple[int, int] | None:
+    """The flat span of the text ``change`` replaces; a deletion takes one neighbouring slash along.
+
+    The slash after the segment is preferred, unless it lives in another string than the segment
+    and the one before does not (a constant ``".../backup/tenant"`` loses ``"/tenant"``).
+    """
     if any(k not in m.exact for k in range(change.start, change.end)):
         return None
     a, b = m.exact[change.start][0], m.exact[change.end - 1][1]
-    if not change.new:  # a deletion takes one neighbouring slash with it
-        if b < m.path_end and flat[b : b + 1] == "/":
-            b += 1
-        elif a > 0 and flat[a - 1] == "/":
-            a -= 1
-    return a, b
+    if change.new:
+        return a, b
+    where = m.skeleton.locate()
+    options = []
+    if b < m.path_end and flat[b : b + 1] == "/":
+        options.append((a, b + 1))
+    if a > 0 and flat[a - 1] == "/":
+        options.append((a - 1, b))
+    for lo, hi in options:
+        runs = _runs(where[lo:hi])
+        if runs is not None and len(runs) == 1:
+            return lo, hi
+    return options[0] if options else (a, b)
 
 
 def _runs(chars: list[tuple[Lit, int] | None]) -> list[tuple[Lit, int, int]] | None:
