@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from flexmigrate.catalog import Endpoint
+from flexmigrate.catalog import Endpoint, Operation
 from flexmigrate.sandbox.auth import Authenticator
 from flexmigrate.sandbox.config import SandboxConfig
 from flexmigrate.sandbox.dataset import EPOCH, Cluster, Dataset, Project, build_dataset, new_restore_job
@@ -31,15 +31,22 @@ from flexmigrate.sandbox.ratelimit import BucketSpec, RateLimiter
 __all__ = ["SandboxApp"]
 
 _TRUE, _FALSE = "true", "false"
+CLUSTER_LIST = "list_flex_clusters"  # route kind of the Flex cluster list (cluster discovery)
 
 
 @dataclass(frozen=True)
 class Route:
     pattern: re.Pattern[str]
     method: str
-    endpoint: Endpoint | None  # None for the OAuth routes
-    family: str
-    kind: str  # endpoint key, "token" or "revoke"
+    kind: str  # endpoint key, CLUSTER_LIST, or "token"/"revoke" for OAuth
+    family: str = ""  # "old"/"new" for API routes, "" for OAuth
+    operation: Operation | None = None  # None for the OAuth routes
+    endpoint: Endpoint | None = None  # the catalog pair, for the six backup endpoints
+    paginated: bool = False
+
+    @property
+    def is_api(self) -> bool:
+        return self.operation is not None
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -85,6 +92,7 @@ class SandboxApp:
             "download_snapshot": self._download,
             "list_snapshots": partial(self._all, "snapshot"),
             "get_snapshot": partial(self._get, "snapshot"),
+            CLUSTER_LIST: self._clusters,
         }
         self.query_names = data["pagination"]["query"]
 
@@ -92,13 +100,19 @@ class SandboxApp:
 
     def _build_routes(self) -> list[Route]:
         routes = []
+        page_param = self.facts.data["pagination"]["query"]["page_num"]
         for ep in self.facts.catalog.endpoints:
             for fam in FAMILIES:
                 op = self.facts.op(ep, fam)
-                routes.append(Route(_compile(op.path), op.method, ep, fam, ep.key))
+                routes.append(Route(_compile(op.path), op.method, ep.key, fam, op, ep,
+                                    paginated=page_param in ep.query_params.get(fam, ())))
+        discovery = self.facts.cluster_list()
+        if discovery is not None:
+            routes.append(Route(_compile(discovery.path), discovery.method, CLUSTER_LIST, "new", discovery,
+                                paginated=True))
         oauth = self.facts.data["oauth"]
-        routes.append(Route(_compile(oauth["token_path"]), "POST", None, "", "token"))
-        routes.append(Route(_compile(oauth["revoke_path"]), "POST", None, "", "revoke"))
+        routes.append(Route(_compile(oauth["token_path"]), "POST", "token"))
+        routes.append(Route(_compile(oauth["revoke_path"]), "POST", "revoke"))
         return routes
 
     def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
@@ -121,7 +135,7 @@ class SandboxApp:
             name = "method_not_allowed" if path_matched else "route_not_found"
             err = api_error(name, request.path, method=request.method, path=request.path)
             return self._error(err, False, pretty)  # envelope is for authenticated API answers only
-        if route.endpoint is None:
+        if not route.is_api:
             return self._oauth(route.kind, request)
         result = self.auth.authenticate(request.headers.get("authorization"), request.method, request.target)
         if not result.ok:
@@ -133,8 +147,8 @@ class SandboxApp:
         plan = self.faults.plan(route.family)
         if plan.kind == "error":
             return self._injected_error(plan, envelope, pretty)
-        op = self.facts.op(route.endpoint, route.family)
-        call = Call(request, route, raw_params, tuple(raw_params[name] for name in op.path_params),
+        assert route.operation is not None
+        call = Call(request, route, raw_params, tuple(raw_params[name] for name in route.operation.path_params),
                     envelope, pretty)
         try:
             response = self._api(call)
@@ -145,10 +159,9 @@ class SandboxApp:
 
     def _api(self, call: Call) -> Response:
         route = call.route
-        ep = route.endpoint
-        assert ep is not None
-        op = self.facts.op(ep, route.family)
-        if route.family == "old" and self.config.retired:
+        ep, op = route.endpoint, route.operation
+        assert op is not None
+        if route.family == "old" and self.config.retired and ep is not None:
             spec = self.facts.data["retired"]
             raise ApiError(spec["status"], error_body(spec, [op.operation_id], operation_id=op.operation_id,
                                                       sunset=op.sunset or self.facts.catalog.sunset,
@@ -167,7 +180,7 @@ class SandboxApp:
                               refill_seconds=values[4])
             raise ApiError(429, body, {**rl_headers, "Retry-After": str(decision.retry_after)})
         self._check_path(call)
-        status, body = self.handlers[ep.key](call)
+        status, body = self.handlers[route.kind](call)
         response = self._body(status, body, call.envelope, call.pretty, self.facts.media_type(route.family))
         response.headers.extend(rl_headers.items())
         return response
@@ -262,17 +275,15 @@ class SandboxApp:
             self.drift.apply(kind, family, out, renames)
         return out
 
-    def _list(self, call: Call, kind: str, records: list[dict[str, Any]], cluster: Cluster) -> dict[str, Any]:
+    def _list(self, call: Call, records: list[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+        """A list answer: all records (tenant) or one page of them with count and links (Flex)."""
         lf = self.facts.fields("list")
         family = call.route.family
-        ep = call.route.endpoint
-        assert ep is not None
         base = self.base_url + call.request.path
-        paginated = self.query_names["page_num"] in ep.query_params.get(family, ())
-        if not paginated:
+        if not call.route.paginated:
             return {
                 lf["links"]: [self._link("self", base)],
-                lf["results"]: [self._record(kind, family, r, cluster) for r in records],
+                lf["results"]: [render(r) for r in records],
                 lf["total_count"]: len(records),
             }
         pag = self.facts.data["pagination"]
@@ -296,7 +307,7 @@ class SandboxApp:
             links.append(self._link("next", page_href(page + 1)))
         body: dict[str, Any] = {
             lf["links"]: links,
-            lf["results"]: [self._record(kind, family, r, cluster) for r in chunk],
+            lf["results"]: [render(r) for r in chunk],
         }
         if include_count:
             body[lf["total_count"]] = len(records)
@@ -345,13 +356,30 @@ class SandboxApp:
     def _all(self, kind: str, call: Call) -> tuple[int, Any]:
         cluster = self._cluster(call)
         store = cluster.restore_jobs if kind == "restore_job" else cluster.snapshots
-        return 200, self._list(call, kind, list(store.values()), cluster)
+        return 200, self._list(call, list(store.values()),
+                               lambda record: self._record(kind, call.route.family, record, cluster))
+
+    def _clusters(self, call: Call) -> tuple[int, Any]:
+        """listFlexClusters: the project's clusters, as the checker discovers them."""
+        project = self._project(call)
+        f = self.facts.fields("flex_cluster")
+        values = self.facts.data["flex_cluster"]
+
+        def render(cluster: Cluster) -> dict[str, Any]:
+            return {
+                f["id"]: cluster.id,
+                f["project"]: cluster.project_id,
+                f["name"]: cluster.name,
+                f["cluster_type"]: values["cluster_type"],
+                f["state"]: values["state"],
+                f["links"]: [self._link("self", f"{self.base_url}{call.request.path.rstrip('/')}/{cluster.name}")],
+            }
+
+        return 200, self._list(call, list(project.clusters.values()), render)
 
     def _request_body(self, call: Call) -> dict[str, Any]:
         """Parse and validate a POST body against the request schema in ``sandbox.json``."""
-        ep = call.route.endpoint
-        assert ep is not None
-        rules = self.facts.data["request_bodies"][ep.key][call.route.family]
+        rules = self.facts.data["request_bodies"][call.route.kind][call.route.family]
         formats = self.facts.data["request_bodies"]["formats"]
         try:
             body = json.loads(call.request.body or b"null")

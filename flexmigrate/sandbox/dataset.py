@@ -39,6 +39,7 @@ def object_id(rng: random.Random, moment: datetime) -> str:
 class Cluster:
     name: str
     project_id: str
+    id: str = ""
     snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
     restore_jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -161,12 +162,14 @@ def build_dataset(config: SandboxConfig) -> Dataset:
     deliveries = facts().data["enums"]["delivery_type"]
     statuses = facts().data["enums"]["status"]
     clock = EPOCH
+    cluster_ids = random.Random(f"clusters/{config.seed}")  # own stream: adding clusters' ids moved no other value
     projects: dict[str, Project] = {}
     for p in range(config.projects):
         project = Project(id=object_id(rng, clock), name=f"sandbox-project-{p + 1}")
         projects[project.id] = project
         for c in range(config.clusters_per_project):
-            cluster = Cluster(name=f"flex{p + 1}-cluster{c + 1}", project_id=project.id)
+            cluster = Cluster(name=f"flex{p + 1}-cluster{c + 1}", project_id=project.id,
+                              id=object_id(cluster_ids, clock))
             project.clusters[cluster.name] = cluster
     for project in projects.values():
         for cluster in project.clusters.values():

@@ -41,6 +41,16 @@ class Facts:
     def error(self, name: str) -> Mapping[str, Any]:
         return self.data["errors"][name]
 
+    def cluster_list(self) -> Operation | None:
+        """listFlexClusters (cluster discovery), when the catalog declares it (``check`` section)."""
+        try:
+            raw = self.catalog.section("check")["cluster_discovery"]
+        except KeyError:
+            return None
+        version = raw["accept_version"]
+        return Operation(operation_id=raw["operationId"], aliases=(), method=raw["method"].upper(),
+                         path=raw["path"], version=version, media_type=self.catalog.media_type(version), tag="")
+
     def rename_map(self, endpoint: Endpoint) -> dict[str, str]:
         """Old-family field name -> new-family field name for one record of this endpoint."""
         item = self.catalog.endpoint(endpoint.list_item) if endpoint.list_item else endpoint
