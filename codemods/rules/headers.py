@@ -49,6 +49,7 @@ class Site:
     key: str
     value: cst.BaseExpression | None  # None: hidden behind a ``**spread`` or a non-literal mapping
     anchor: cst.CSTNode  # where to point a human
+    shared: bool = False  # read through a ``**NAME`` spread: never edited from this call
 
 
 @dataclass
@@ -72,8 +73,14 @@ class Receiver:
 def check_headers(ctx: ModuleContext) -> Iterator[Finding]:
     """FM2xx findings for every migrated call."""
     media = literals.MediaTypes(ctx.catalog)
+    edited: set[int] = set()  # a literal sent by several migrated calls is fixed once
     for ec, call in migrated_calls(ctx):
-        yield from _CallHeaders(ctx, ec, call, media).run()
+        for finding in _CallHeaders(ctx, ec, call, media).run():
+            spans = {edit.start for edit in finding.edits if edit.start != edit.end}
+            if spans and spans <= edited:
+                continue
+            edited |= spans
+            yield finding
     for ec in unlinked_calls(ctx):
         content_type = f" (and {CONTENT_TYPE}, if it sets one)" if ec.endpoint.new.method in _BODY_METHODS else ""
         yield ctx.finding(
@@ -115,7 +122,8 @@ class _CallHeaders:
         for header in self.wanted:
             site = self._site(own, header)
             if site is not None:
-                yield from self._check_site(site, header, own.editable, f"line {self._line(site.anchor)}")
+                editable = own.editable and not site.shared
+                yield from self._check_site(site, header, editable, f"line {self._line(site.anchor)}")
                 continue
             if own.opaque:
                 yield self._finding(
@@ -130,10 +138,9 @@ class _CallHeaders:
             yield from self._give_own_headers(arg)
 
     def _site(self, source: Source, header: str) -> Site | None:
-        for site in source.sites:
-            if site.key == header.lower():
-                return site
-        return None
+        """The site that sets ``header`` last in the file (the value in force, for straight-line code)."""
+        matching = [site for site in source.sites if site.key == header.lower()]
+        return max(matching, key=lambda site: self.ctx.span(site.anchor)[0], default=None)
 
     def _check_site(self, site: Site, header: str, editable: bool, where: str) -> Iterator[Finding]:
         """Judge one visible header value; edit it, or ask for an override, or report it."""
@@ -230,14 +237,32 @@ class _CallHeaders:
             FixKind.MANUAL,
         )
 
-    def _dict_source(self, node: cst.Dict, editable: bool) -> Source:
+    def _dict_source(self, node: cst.Dict, editable: bool, depth: int = 0) -> Source:
+        """The dict's header sites; a ``**NAME`` spread of a visible dict literal is read, not edited."""
         source = Source(editable=editable)
         for key, element in literals.dict_entries(node):
             if key is not None and isinstance(element, cst.DictElement):
                 source.sites.append(Site(key.lower(), element.value, element))
-            else:
+                continue
+            spread = self._spread_dict(element) if depth < 3 else None
+            if spread is None:
                 source.opaque.append(element)
+                continue
+            inner = self._dict_source(spread, editable=False, depth=depth + 1)
+            source.sites.extend(Site(s.key, s.value, s.anchor, shared=True) for s in inner.sites)
+            source.opaque.extend(inner.opaque)
+        # a later entry wins over an earlier one, as in Python
+        last: dict[str, Site] = {site.key: site for site in source.sites}
+        source.sites = list(last.values())
         return source
+
+    def _spread_dict(self, element: cst.BaseDictElement) -> cst.Dict | None:
+        if not isinstance(element, cst.StarredDictElement) or not isinstance(element.value, cst.Name):
+            return None
+        bound = flow.binding(self.ctx, element.value)
+        if bound is not None and bound.kind == "assign" and isinstance(bound.value, cst.Dict):
+            return bound.value
+        return None
 
     def _shared(self, bound: flow.Binding) -> bool:
         """Whether a local headers dict is also sent by, or escapes to, something else than migrated calls."""
@@ -259,26 +284,47 @@ class _CallHeaders:
         return False
 
     def _add_local_updates(self, bound: flow.Binding, source: Source) -> None:
-        """``h["Accept"] = ...`` and ``h.update({...})`` in the same function count as the dict's sites."""
+        """``h["Accept"] = ...`` and ``h.update(...)`` in the same function count as the dict's sites."""
         for use in bound.uses(self.ctx):
-            parent = self.ctx.parent(use)
-            if isinstance(parent, cst.Subscript) and flow.is_store(self.ctx, parent):
-                index = parent.slice[0].slice if len(parent.slice) == 1 else None
-                key = literals.string_value(index.value) if isinstance(index, cst.Index) else None
-                assign_target = self.ctx.parent(parent)
-                assign = self.ctx.parent(assign_target) if assign_target is not None else None
-                if key is not None and isinstance(assign, cst.Assign):
-                    source.sites.append(Site(key.lower(), assign.value, parent))
+            self._mutation_sites(use, source, editable=True)
+
+    def _mutation_sites(self, mapping: cst.CSTNode, source: Source, editable: bool) -> None:
+        """Sites set by mutating ``mapping`` (a headers dict): ``m[k] = v``, ``m.update(...)``,
+        ``m.setdefault(k, v)``.  Mutations the rule cannot read make the source opaque."""
+        parent = self.ctx.parent(mapping)
+        if isinstance(parent, cst.Subscript) and parent.value is mapping and flow.is_store(self.ctx, parent):
+            index = parent.slice[0].slice if len(parent.slice) == 1 else None
+            key = literals.string_value(index.value) if isinstance(index, cst.Index) else None
+            target = self.ctx.parent(parent)
+            assign = self.ctx.parent(target) if isinstance(target, cst.AssignTarget) else None
+            if key is not None and isinstance(assign, cst.Assign):
+                source.sites.append(Site(key.lower(), assign.value, parent))
+            else:
+                source.opaque.append(parent)
+            return
+        if not (isinstance(parent, cst.Attribute) and parent.value is mapping):
+            return
+        called = self.ctx.parent(parent)
+        if not (isinstance(called, cst.Call) and called.func is parent):
+            return
+        if parent.attr.value == "update":
+            for arg in called.args:
+                if arg.keyword is not None:
+                    source.sites.append(Site(arg.keyword.value.lower(), arg.value, arg))
+                elif arg.star:
+                    source.opaque.append(arg)
+                elif isinstance(arg.value, cst.Dict):
+                    found = self._dict_source(arg.value, editable)
+                    source.sites.extend(found.sites)
+                    source.opaque.extend(found.opaque)
                 else:
-                    source.opaque.append(parent)
-            elif isinstance(parent, cst.Attribute) and parent.attr.value in ("update", "setdefault"):
-                called = self.ctx.parent(parent)
-                if (isinstance(called, cst.Call) and parent.attr.value == "update" and len(called.args) == 1
-                        and isinstance(called.args[0].value, cst.Dict) and called.args[0].keyword is None):
-                    source.sites.extend(self._dict_source(called.args[0].value, True).sites)
-                    source.opaque.extend(self._dict_source(called.args[0].value, True).opaque)
-                else:
-                    source.opaque.append(parent)
+                    self._mapping_sites(arg.value, source)
+        elif parent.attr.value == "setdefault" and len(called.args) == 2:
+            key = literals.string_value(called.args[0].value)
+            if key is not None:
+                source.sites.append(Site(key.lower(), called.args[1].value, called))
+            else:
+                source.opaque.append(called)
 
     # -- the session or client -------------------------------------------------------------------
     def _receiver(self) -> Receiver:
@@ -307,7 +353,7 @@ class _CallHeaders:
         name = flow.dotted_name(func)
         if name is None:
             return False
-        head, _, rest = name.partition(".")
+        rest = name.partition(".")[2]
         if isinstance(func, cst.Attribute):
             root = func
             while isinstance(root, cst.Attribute):
@@ -318,39 +364,25 @@ class _CallHeaders:
         return name in SESSION_FACTORIES
 
     def _session_headers(self, bound: flow.Binding, factory: cst.Call) -> Source:
+        """What the session or client sends: its constructor's ``headers=`` and every later change
+        to ``.headers`` (item assignment, ``update``, ``setdefault``, replacement)."""
         source = Source()
         arg = flow.keyword_arg(factory, "headers")
         if arg is not None:
             self._mapping_sites(arg.value, source)
         for use in bound.uses(self.ctx):
             attr = self.ctx.parent(use)
-            if not (isinstance(attr, cst.Attribute) and attr.attr.value == "headers"):
+            if not (isinstance(attr, cst.Attribute) and attr.value is use and attr.attr.value == "headers"):
                 continue
-            holder = self.ctx.parent(attr)
-            if isinstance(holder, cst.Attribute) and holder.attr.value in ("update", "setdefault"):
-                called = self.ctx.parent(holder)
-                if isinstance(called, cst.Call) and holder.attr.value == "update" and len(called.args) == 1:
-                    self._mapping_sites(called.args[0].value, source)
-                elif isinstance(called, cst.Call) and len(called.args) == 2:
-                    key = literals.string_value(called.args[0].value)
-                    if key is not None:
-                        source.sites.append(Site(key.lower(), called.args[1].value, called))
-                    else:
-                        source.opaque.append(called)
-            elif isinstance(holder, cst.Subscript) and flow.is_store(self.ctx, holder):
-                index = holder.slice[0].slice if len(holder.slice) == 1 else None
-                key = literals.string_value(index.value) if isinstance(index, cst.Index) else None
-                assign = self.ctx.parent(self.ctx.parent(holder))
-                if key is not None and isinstance(assign, cst.Assign):
-                    source.sites.append(Site(key.lower(), assign.value, holder))
-                else:
-                    source.opaque.append(holder)
-            elif flow.is_store(self.ctx, attr):
-                assign = self.ctx.parent(self.ctx.parent(attr))
+            if flow.is_store(self.ctx, attr):
+                target = self.ctx.parent(attr)
+                assign = self.ctx.parent(target) if isinstance(target, cst.AssignTarget) else None
                 if isinstance(assign, cst.Assign):
                     self._mapping_sites(assign.value, source)
                 else:
                     source.opaque.append(attr)
+            else:
+                self._mutation_sites(attr, source, editable=False)
         return source
 
     def _mapping_sites(self, value: cst.BaseExpression, source: Source) -> None:
