@@ -22,8 +22,9 @@ class Binding:
     """The one place a name is bound.
 
     ``kind`` is ``assign`` (``name = value``), ``loop`` (``for name in value`` or a comprehension's
-    ``for``), ``with`` (``with value as name``), ``param`` (a function parameter) or ``import``.
-    ``value`` is the expression bound (the iterable for ``loop``); ``None`` for ``param``/``import``.
+    ``for``), ``with`` (``with value as name``), ``unpack`` (one name of a tuple or list target),
+    ``param`` (a function parameter) or ``import``.  ``value`` is the expression bound (the iterable
+    for ``loop``); ``None`` for ``unpack``/``param``/``import``.
     """
 
     kind: str
@@ -91,6 +92,8 @@ def binding(ctx: ModuleContext, name: cst.Name) -> Binding | None:
         return Binding("assign", name.value, target, parent.value, assignment)
     if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is target:
         return Binding("loop", name.value, target, parent.iter, assignment)
+    if isinstance(parent, cst.Element) and isinstance(ctx.parent(parent), (cst.Tuple, cst.List)):
+        return Binding("unpack", name.value, target, None, assignment)
     if isinstance(parent, cst.AsName):
         item = ctx.parent(parent)
         if isinstance(item, cst.WithItem):

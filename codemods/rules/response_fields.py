@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import libcst as cst
+
 from codemods.engine import EndpointCall, ModuleContext
-from codemods.rules import literals
+from codemods.rules import flow, literals
 from codemods.rules.response_flow import Path, all_reads, candidate_reads, field_path, origin
 from codemods.rules.targets import capped, migrated_calls, unlinked_calls
 from flexmigrate.report.findings import Finding, FixKind
@@ -51,17 +53,17 @@ def check_response_fields(ctx: ModuleContext) -> Iterator[Finding]:
             f"response field {read.key!r} is {new[-1]!r} in the {op} response",
             capped(FixKind.SAFE, read.ec), read.ec.endpoint, [edit],
         )
-    watched: dict[str, tuple[EndpointCall, str]] = {}
+    watched: dict[str, list[tuple[EndpointCall, str]]] = {}
     for ec in [ec for ec, _ in migrated_calls(ctx)] + list(unlinked_calls(ctx)):
         for old, new in renames(ec).items():
-            watched.setdefault(old[-1], (ec, new[-1]))
+            watched.setdefault(old[-1], []).append((ec, new[-1]))
     if not watched:
         return
     for candidate in candidate_reads(ctx, frozenset(watched), reached):
         found = origin(ctx, candidate.container)
         if found.kind == "unrelated":
             continue
-        ec, new_name = watched[candidate.key]
+        ec, new_name = _nearest(ctx, candidate.node, watched[candidate.key])
         ec = found.ec or ec
         op = ec.endpoint.new.operation_id
         if found.kind == "migrated":
@@ -74,3 +76,14 @@ def check_response_fields(ctx: ModuleContext) -> Iterator[Finding]:
             f"in the {op} response the field is {new_name!r}",
             FixKind.MANUAL, ec.endpoint,
         )
+
+
+def _nearest(
+    ctx: ModuleContext, node: cst.CSTNode, options: list[tuple[EndpointCall, str]]
+) -> tuple[EndpointCall, str]:
+    """The migrated call in the same function as ``node`` if there is one (the likeliest source)."""
+    function = flow.enclosing_function(ctx, node)
+    for ec, new_name in options:
+        if flow.enclosing_function(ctx, ec.url_node) is function:
+            return ec, new_name
+    return options[0]

@@ -113,6 +113,8 @@ class _Forward:
         elif isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is expr and path is not None:
             if isinstance(parent.target, cst.Name):
                 self._through(parent.target, (*path, ITEM))
+        elif isinstance(parent, cst.Arg) and path is not None:
+            self._enumerated(parent, path)
         elif isinstance(parent, cst.WithItem) and parent.item is expr and parent.asname is not None:
             if isinstance(parent.asname.name, cst.Name):
                 self._through(parent.asname.name, path)
@@ -128,6 +130,19 @@ class _Forward:
             key = self._read(call.args[0].value, path)
             if key is not None:
                 self.follow(call, (*path, key))
+
+    def _enumerated(self, arg: cst.Arg, path: Path) -> None:
+        """``for i, item in enumerate(value)``: ``item`` is an element of ``value``."""
+        call = self.ctx.parent(arg)
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "enumerate"
+                and call.args and call.args[0] is arg and arg.keyword is None and not arg.star):
+            return
+        loop = self.ctx.parent(call)
+        if not (isinstance(loop, (cst.For, cst.CompFor)) and loop.iter is call):
+            return
+        target = loop.target
+        if isinstance(target, cst.Tuple) and len(target.elements) == 2 and isinstance(target.elements[1].value, cst.Name):
+            self._through(target.elements[1].value, (*path, ITEM))
 
     def _through(self, target: cst.Name, path: Path | None) -> None:
         """Continue at every use of a name bound once, in the same function, to the value at ``path``."""
@@ -251,6 +266,8 @@ def origin(ctx: ModuleContext, expr: cst.CSTNode, depth: int = 0) -> Origin:
             return Origin("unknown", f"{expr.value!r} is a parameter{owner}")
         if bound.kind == "import":
             return Origin("unrelated")
+        if bound.kind == "unpack":
+            return Origin("unknown", f"{expr.value!r} is unpacked from a tuple or list at line {flow.line_of(ctx, bound.target)}")
         result = origin(ctx, bound.value, depth + 1) if bound.value is not None else Origin("unknown")
         if result.kind == "migrated" and not flow.same_function(ctx, bound.target, expr):
             return Origin("unknown", f"{expr.value!r} holds a migrated response but is read in another function")
