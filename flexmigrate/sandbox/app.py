@@ -148,8 +148,7 @@ class SandboxApp:
         if plan.kind == "error":
             return self._injected_error(plan, envelope, pretty)
         assert route.operation is not None
-        call = Call(request, route, raw_params, tuple(raw_params[name] for name in route.operation.path_params),
-                    envelope, pretty)
+        call = Call(request, route, raw_params, tuple(raw_params.values()), envelope, pretty)
         try:
             response = self._api(call)
         except ApiError as err:

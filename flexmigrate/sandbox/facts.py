@@ -18,7 +18,7 @@ __all__ = ["FAMILIES", "Facts", "facts"]
 FAMILIES = ("old", "new")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, so per-instance results can be cached
 class Facts:
     catalog: Catalog
     data: Mapping[str, Any]
@@ -33,7 +33,7 @@ class Facts:
         return only
 
     def media_type(self, family: str) -> str:
-        return self.catalog.media_type(self.version(family))
+        return _media_types(self)[family]
 
     def fields(self, record: str) -> Mapping[str, str]:
         return self.data["field_names"][record]
@@ -53,8 +53,20 @@ class Facts:
 
     def rename_map(self, endpoint: Endpoint) -> dict[str, str]:
         """Old-family field name -> new-family field name for one record of this endpoint."""
-        item = self.catalog.endpoint(endpoint.list_item) if endpoint.list_item else endpoint
-        return dict(item.response_field_renames)
+        return _renames(self, endpoint.key)
+
+
+@cache
+def _renames(f: Facts, key: str) -> dict[str, str]:
+    endpoint = f.catalog.endpoint(key)
+    item = f.catalog.endpoint(endpoint.list_item) if endpoint.list_item else endpoint
+    return dict(item.response_field_renames)
+
+
+@cache
+def _media_types(f: Facts) -> dict[str, str]:
+    """Per-family media types, computed once: they are looked up on every request."""
+    return {family: f.catalog.media_type(f.version(family)) for family in FAMILIES}
 
 
 @cache
