@@ -166,20 +166,25 @@ class SandboxApp:
                                                       sunset=op.sunset or self.facts.catalog.sunset,
                                                       replacement=ep.new.operation_id))
         self._check_version(call)
+        limits = self.facts.data["rate_limits"]
+        names = limits["headers"]
         decision = self.limiter.take(route.family, call.ids[0])
         rl_headers: dict[str, str] = {}
-        if self.config.rate_limit_headers:
-            rl_headers = {"RateLimit-Limit": str(decision.limit), "RateLimit-Remaining": str(decision.remaining)}
+        if self.config.rate_limit_headers:  # every answer that took (or wanted) a token reports the bucket
+            rl_headers = {names["limit"]: str(decision.limit), names["remaining"]: str(decision.remaining)}
         if not decision.allowed:
             spec = decision.spec
             values = (spec.endpoint_set, decision.retry_after, spec.capacity, _num(spec.refill_rate),
                       _num(spec.refill_seconds))
-            body = error_body(self.facts.data["rate_limits"], list(values), endpoint_set=values[0],
-                              retry_after=values[1], capacity=values[2], refill_rate=values[3],
-                              refill_seconds=values[4])
-            raise ApiError(429, body, {**rl_headers, "Retry-After": str(decision.retry_after)})
-        self._check_path(call)
-        status, body = self.handlers[route.kind](call)
+            body = error_body(limits, list(values), endpoint_set=values[0], retry_after=values[1],
+                              capacity=values[2], refill_rate=values[3], refill_seconds=values[4])
+            raise ApiError(limits["status"], body, {**rl_headers, names["retry_after"]: str(decision.retry_after)})
+        try:
+            self._check_path(call)
+            status, body = self.handlers[route.kind](call)
+        except ApiError as err:
+            err.headers.update(rl_headers)
+            raise
         response = self._body(status, body, call.envelope, call.pretty, self.facts.media_type(route.family))
         response.headers.extend(rl_headers.items())
         return response
@@ -193,7 +198,7 @@ class SandboxApp:
         if wanted not in offered:
             spec = dict(self.facts.data["version_error"])
             spec["status"] = self.config.version_error_status
-            spec["reason"] = "Not Acceptable" if spec["status"] == 406 else "Bad Request"
+            spec["reason"] = spec["reasons"][str(spec["status"])]
             raise ApiError(spec["status"], error_body(spec, [accept]))
 
     def _check_path(self, call: Call) -> None:
@@ -334,7 +339,7 @@ class SandboxApp:
         name = {500: "server_error", 502: "bad_gateway", 503: "unavailable"}[plan.status]
         headers = {}
         if plan.status == 503:
-            headers["Retry-After"] = str(self.config.faults.retry_after_seconds)
+            headers[self.facts.data["rate_limits"]["headers"]["retry_after"]] = str(self.config.faults.retry_after_seconds)
         response = self._error(api_error(name, headers=headers), envelope, pretty)
         response.plan = FaultPlan(delay=plan.delay)
         return response

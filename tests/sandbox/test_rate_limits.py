@@ -69,3 +69,12 @@ def test_bucket_refills_continuously():
     assert not decision.allowed and decision.retry_after == 5
     now[0] = 10.0
     assert limiter.take("new", "p").allowed
+
+
+def test_errors_after_the_bucket_also_report_it(sandbox_factory):
+    sandbox = sandbox_factory(rate_limit_scale=0.05)  # capacity 5
+    cluster = sandbox.dataset.first_cluster()
+    with digest_client(sandbox) as client:
+        missing = call(client, "get_restore_job", "old", *ids(cluster, "d" * 24))
+    assert missing.status_code == 404
+    assert missing.headers["RateLimit-Limit"] == "5" and missing.headers["RateLimit-Remaining"] == "4"
