@@ -29,6 +29,7 @@ RULES = {
     "FM203": "Version header the rule cannot see or may not edit: manual, names where it is defined.",
     "FM204": "No versioned Accept header (v1.0 call or none at all): the Flex Accept header is added.",
     "FM205": "Header names an Atlas version the Flex operation is not served under: manual.",
+    "FM206": "Header entry of the migrated call names a shared version constant: the entry gets the Flex value.",
 }
 
 ACCEPT = "Accept"
@@ -145,6 +146,11 @@ class _CallHeaders:
     def _check_site(self, site: Site, header: str, editable: bool, where: str) -> Iterator[Finding]:
         """Judge one visible header value; edit it, or ask for an override, or report it."""
         value = literals.string_value(site.value) if site.value is not None else None
+        if value is None and isinstance(site.value, cst.Name):
+            constant = self._constant(site.value)
+            if constant is not None:
+                yield from self._check_constant(site.value, constant, header, editable)
+                return
         if value is None:
             node = site.value if site.value is not None else site.anchor
             yield self._finding(
@@ -198,6 +204,42 @@ class _CallHeaders:
             site.value, "FM201",
             f"{header} version {self.old} -> {self.new} for {self.ec.endpoint.new.operation_id}",
             FixKind.SAFE, [Edit(start, start + len(self.old), self.new)],
+        )
+
+    def _constant(self, name: cst.Name) -> tuple[str, cst.CSTNode] | None:
+        """The string a name is bound to once (a shared constant), with its binding."""
+        bound = flow.binding(self.ctx, name)
+        if bound is None or bound.kind != "assign" or bound.value is None:
+            return None
+        value = literals.string_value(bound.value)
+        return (value, bound.target) if value is not None else None
+
+    def _check_constant(
+        self, name: cst.Name, constant: tuple[str, cst.CSTNode], header: str, editable: bool
+    ) -> Iterator[Finding]:
+        """A header entry naming a string constant: the constant stays, this entry gets the Flex value."""
+        value, target = constant
+        found = self.media.find(value)
+        where = f"{name.value!r}, line {self._line(target)}"
+        if found is None or found.version >= self.new:
+            return
+        if found.version != self.old:
+            yield self._finding(
+                name, "FM205",
+                f"{header} asks for version {found.version} ({where}); "
+                f"{self.ec.endpoint.new.operation_id} is served from {self.new} on",
+                FixKind.MANUAL,
+            )
+            return
+        if not editable:
+            self.overrides[header] = ("FM202", f"the shared {header} ({where}) is {value}", FixKind.UNSAFE)
+            return
+        start, end = self.ctx.span(name)
+        flex_value = value[: found.start] + self.new + value[found.end :]
+        yield self._finding(
+            name, "FM206",
+            f"{header} comes from the shared constant {where}, left as it is; this call now sends {flex_value}",
+            FixKind.SAFE, [Edit(start, end, literals.quoted(flex_value))],
         )
 
     # -- the call's own headers= -----------------------------------------------------------------
