@@ -181,6 +181,8 @@ class SandboxApp:
             raise ApiError(limits["status"], body, {**rl_headers, names["retry_after"]: str(decision.retry_after)})
         try:
             self._check_path(call)
+            self._bool_arg(call, "envelope", False)  # already applied; a value other than true/false is a 400
+            self._bool_arg(call, "pretty", False)
             status, body = self.handlers[route.kind](call)
         except ApiError as err:
             err.headers.update(rl_headers)
@@ -204,7 +206,8 @@ class SandboxApp:
     def _check_path(self, call: Call) -> None:
         catalog = self.facts.catalog
         for position, (name, value) in enumerate(call.params.items()):
-            if name in catalog.path_patterns and not catalog.pattern(name).match(value):
+            # fullmatch: the spec's "^...$" would let re.match accept a trailing newline
+            if name in catalog.path_patterns and not catalog.pattern(name).fullmatch(value):
                 if position == 0:  # the project (group) id
                     raise api_error("invalid_group_id", value, value=value)
                 err = api_error("invalid_path_param", name, value, param=name, value=value,
@@ -228,10 +231,9 @@ class SandboxApp:
         raw = call.request.arg(name)
         if raw is None:
             return limits["default"]
-        try:
-            value = int(raw)
-        except ValueError:
-            raise api_error("invalid_query_param", name, param=name) from None
+        if not raw.isascii() or not raw.isdigit():  # int() would also take " 5", "+5" and "1_0"
+            raise api_error("invalid_query_param", name, param=name)
+        value = int(raw)
         if value < limits["minimum"] or value > limits.get("maximum", value):
             raise api_error("invalid_query_param", name, param=name)
         return value
@@ -282,7 +284,6 @@ class SandboxApp:
     def _list(self, call: Call, records: list[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
         """A list answer: all records (tenant) or one page of them with count and links (Flex)."""
         lf = self.facts.fields("list")
-        family = call.route.family
         base = self.base_url + call.request.path
         if not call.route.paginated:
             return {
@@ -401,7 +402,7 @@ class SandboxApp:
         for key, fmt in rules["writable"].items():
             if key in body:
                 value = body[key]
-                if not isinstance(value, str) or not re.match(formats[fmt], value):
+                if not isinstance(value, str) or not re.fullmatch(formats[fmt], value):
                     raise api_error("invalid_attribute", key, attribute=key)
                 clean[key] = value
         return clean

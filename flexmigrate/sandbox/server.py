@@ -22,6 +22,8 @@ from flexmigrate.sandbox.http import Request, Response, json_bytes
 
 __all__ = ["HttpProtocol"]
 
+MAX_BODY = 1 << 20  # the API's request bodies are a few hundred bytes; refuse anything absurd
+LINGER_SECONDS = 2.0  # how long a refused connection is drained before it is closed
 _date_cache: list = [0, ""]
 
 
@@ -43,9 +45,11 @@ class HttpProtocol(asyncio.Protocol):
         self.pending: deque[tuple[Request, bool]] = deque()
         self.busy = False
         self.closed = False
+        self.discarding = False  # after a refused request: read and drop input until closed
         self._url = b""
         self._headers: dict[str, str] = {}
         self._body: list[bytes] = []
+        self._body_size = 0
 
     # -- asyncio callbacks ---------------------------------------------------------------------
 
@@ -58,12 +62,17 @@ class HttpProtocol(asyncio.Protocol):
         self.connections.discard(self)
 
     def data_received(self, data: bytes) -> None:
+        if self.discarding:
+            return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             self._fail(400, "Upgrade is not supported")
-        except httptools.HttpParserError:
-            self._fail(400, "Malformed HTTP request")
+        except httptools.HttpParserError as exc:
+            if self._body_size > MAX_BODY:
+                self._fail(413, f"Request body larger than {MAX_BODY} bytes")
+            else:
+                self._fail(400, f"Malformed HTTP request: {exc}")
 
     # -- httptools callbacks -------------------------------------------------------------------
 
@@ -71,6 +80,7 @@ class HttpProtocol(asyncio.Protocol):
         self._url = b""
         self._headers = {}
         self._body = []
+        self._body_size = 0
 
     def on_url(self, url: bytes) -> None:
         self._url += url
@@ -80,7 +90,15 @@ class HttpProtocol(asyncio.Protocol):
         text = value.decode("latin-1")
         self._headers[key] = f"{self._headers[key]}, {text}" if key in self._headers else text
 
+    def on_headers_complete(self) -> None:
+        # curl and others wait for this before sending a large body (RFC 9110 section 10.1.1)
+        if self._headers.get("expect", "").lower() == "100-continue" and self.transport is not None:
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
     def on_body(self, body: bytes) -> None:
+        self._body_size += len(body)
+        if self._body_size > MAX_BODY:
+            raise httptools.HttpParserError("request body too large")
         self._body.append(body)
 
     def on_message_complete(self) -> None:
@@ -97,10 +115,19 @@ class HttpProtocol(asyncio.Protocol):
     # -- answering -----------------------------------------------------------------------------
 
     def _fail(self, status: int, message: str) -> None:
+        """Answer a request the parser refused, then close gently.
+
+        Closing a socket with unread input makes the kernel send a reset, which can destroy the answer
+        before the client reads it; so: answer, half-close, discard whatever still arrives, close later.
+        """
         response = Response(status, json_bytes({"error": status, "detail": message}))
-        if self.transport and not self.closed:
-            self.transport.write(response.head(False, http_date()) + response.body)
-            self.transport.close()
+        if self.transport is None or self.closed or self.discarding:
+            return
+        self.discarding = True
+        self.transport.write(response.head(False, http_date()) + response.body)
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        asyncio.get_running_loop().call_later(LINGER_SECONDS, self.transport.close)
 
     def _serve_pending(self) -> None:
         while self.pending and not self.busy and not self.closed:

@@ -62,9 +62,17 @@ def test_pretty_indents_the_same_document(sandbox, family):
     assert json.loads(pretty.text) == plain.json()
 
 
-def test_invalid_boolean_is_a_bad_request(sandbox):
+@pytest.mark.parametrize("params", [{"includeCount": "maybe"}, {"envelope": "yes"}, {"pretty": "1"}])
+def test_invalid_boolean_is_a_bad_request(sandbox, params):
     with digest_client(sandbox) as client:
-        response = call(client, "list_snapshots", "new", *ids(sandbox.dataset.first_cluster()),
-                        params={"includeCount": "maybe"})
+        response = call(client, "list_snapshots", "new", *ids(sandbox.dataset.first_cluster()), params=params)
     assert response.status_code == 400
     assert response.json()["errorCode"] == "INVALID_QUERY_PARAMETER"
+    assert response.json()["parameters"] == list(params)
+
+
+def test_booleans_are_case_insensitive(sandbox):
+    with digest_client(sandbox) as client:
+        response = call(client, "list_snapshots", "old", *ids(sandbox.dataset.first_cluster()),
+                        params={"envelope": "TRUE"})
+    assert response.json()["status"] == 200

@@ -90,3 +90,29 @@ def test_malformed_http_is_answered_400_and_closed(sandbox):
         sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
         data = sock.recv(65536)
     assert data.startswith(b"HTTP/1.1 400 ")
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_trailing_newline_does_not_pass_a_pattern(sandbox, family):
+    cluster = sandbox.dataset.first_cluster()
+    with digest_client(sandbox) as client:
+        response = call(client, "get_snapshot", family, *ids(cluster, cluster.snapshot_ids[0] + "%0A"))
+    assert _check_body(response, 400)["errorCode"] == "VALIDATION_ERROR"
+
+
+def test_oversized_body_is_refused_and_expect_continue_is_honoured(sandbox_factory):
+    import socket
+
+    sandbox = sandbox_factory()
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=5) as sock:
+        sock.sendall(b"POST /api/oauth/token HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                     b"Content-Length: 2000000\r\n\r\n")
+        assert sock.recv(1024).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(b"x" * 1_100_000)
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 413 ")

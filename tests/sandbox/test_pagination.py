@@ -69,7 +69,8 @@ def test_include_count_false_omits_total(big):
 
 
 @pytest.mark.parametrize("params", [{"itemsPerPage": 0}, {"itemsPerPage": 501}, {"pageNum": 0},
-                                    {"pageNum": "x"}, {"itemsPerPage": "1.5"}])
+                                    {"pageNum": "x"}, {"itemsPerPage": "1.5"}, {"pageNum": "+2"},
+                                    {"itemsPerPage": "1_0"}, {"pageNum": " 2"}])
 def test_out_of_range_paging_is_a_bad_request(big, params):
     with digest_client(big) as client:
         response = call(client, "list_restore_jobs", "new", *ids(big.dataset.first_cluster()), params=params)

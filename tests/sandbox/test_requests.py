@@ -52,6 +52,7 @@ def test_restore_to_another_project_cluster(fresh, family):
     ({"snapshotId": None}, 400, "MISSING_ATTRIBUTE"),
     ({"targetDeploymentItemName": None}, 400, "MISSING_ATTRIBUTE"),
     ({"snapshotId": "nothex"}, 400, "INVALID_ATTRIBUTE"),
+    ({"snapshotId": "a" * 24 + "\n"}, 400, "INVALID_ATTRIBUTE"),
     ({"snapshotId": 42}, 400, "INVALID_ATTRIBUTE"),
     ({"targetDeploymentItemName": "bad/name"}, 400, "INVALID_ATTRIBUTE"),
     ({"targetProjectId": "123"}, 400, "INVALID_ATTRIBUTE"),
