@@ -1,8 +1,11 @@
 """pytest fixtures that start the Atlas sandbox on a free loopback port.
 
-``sandbox`` is one default sandbox for the whole session (tests must not change its data: create jobs
-in a ``sandbox_factory`` sandbox instead); ``sandbox_factory(**overrides)`` starts a sandbox with
-:class:`~flexmigrate.sandbox.SandboxConfig` overrides and stops it when the test ends.
+``sandbox`` is one default sandbox for the whole session, except that rate limiting is off: the whole
+suite shares it, and a session's worth of requests would otherwise empty its buckets (100 per minute per
+project and family) and make unrelated tests fail by order.  Tests must not change its data (create jobs
+in a ``sandbox_factory`` sandbox instead).  ``sandbox_factory(**overrides)`` starts a sandbox with
+:class:`~flexmigrate.sandbox.SandboxConfig` overrides (rate limits included, unless overridden) and stops
+it when the test ends.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from flexmigrate.sandbox import RunningSandbox, SandboxConfig, serve_in_backgrou
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[RunningSandbox]:
-    with serve_in_background(SandboxConfig()) as running:
+    with serve_in_background(SandboxConfig(rate_limit_scale=0)) as running:
         yield running
 
 

@@ -51,7 +51,8 @@ def test_headers_can_be_omitted_and_limiting_turned_off(sandbox_factory):
     assert statuses == {200}
 
 
-def test_default_capacity_comes_from_the_catalog(sandbox):
+def test_default_capacity_comes_from_the_catalog(sandbox_factory):
+    sandbox = sandbox_factory()
     with digest_client(sandbox) as client:
         response = call(client, "list_snapshots", "old", *ids(sandbox.dataset.first_cluster()))
     assert response.headers["RateLimit-Limit"] == str(LIMITS["buckets"]["old"]["capacity"])
