@@ -14,6 +14,7 @@ from typing import Iterator
 import libcst as cst
 
 from codemods.engine import ModuleContext
+from codemods.rules import flow
 from flexmigrate.catalog import Catalog, Endpoint
 from flexmigrate.report.findings import Finding, FixKind
 
@@ -77,25 +78,25 @@ def _docstring(node: cst.CSTNode) -> cst.BaseExpression | None:
     return None
 
 
-def _prose(module: cst.Module) -> Iterator[tuple[cst.CSTNode, str]]:
+def _prose(ctx: ModuleContext) -> Iterator[tuple[cst.CSTNode, str]]:
     """Every comment and docstring node, with what to call it in a message."""
-    stack: list[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
+    doc = _docstring(ctx.module)
+    if doc is not None:
+        yield doc, "docstring"
+    for node in flow.all_nodes(ctx):
         if isinstance(node, cst.Comment):
             yield node, "comment"
-        if isinstance(node, (cst.Module, cst.ClassDef, cst.FunctionDef)):
+        elif isinstance(node, (cst.ClassDef, cst.FunctionDef)):
             doc = _docstring(node)
             if doc is not None:
                 yield doc, "docstring"
-        stack.extend(reversed(node.children))
 
 
 def check_comments(ctx: ModuleContext) -> Iterator[Finding]:
     if not ctx.options.report_comments:
         return
     mentions = _Mentions(ctx.catalog)
-    for node, kind in _prose(ctx.module):
+    for node, kind in _prose(ctx):
         start, end = ctx.span(node)
         text = ctx.source[start:end]
         for m_start, m_end, rule, ep in mentions.find(text):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import Assignment
+from libcst.metadata import Assignment, ParentNodeProvider
 
 from codemods.engine import ModuleContext
 
@@ -40,6 +40,15 @@ class Binding:
         for access in self.assignment.references:
             if isinstance(access.node, cst.Name):
                 yield access.node
+
+
+def all_nodes(ctx: ModuleContext) -> Iterator[cst.CSTNode]:
+    """Every node of the module but the module itself, in source order.
+
+    The parent map the engine already computed lists them all; walking ``.children`` again would
+    cost as much as a second visit of the tree.
+    """
+    return iter(ctx.wrapper.resolve(ParentNodeProvider))
 
 
 def enclosing_function(ctx: ModuleContext, node: cst.CSTNode) -> cst.FunctionDef | None:

@@ -183,7 +183,7 @@ class Candidate:
 
 def candidate_reads(ctx: ModuleContext, keys: frozenset[str], reached: set[int]) -> Iterator[Candidate]:
     """Reads (``x["k"]``, ``x.get("k")``, ``"k" in x``) of any of ``keys`` not in ``reached``."""
-    for node in _walk(ctx.module):
+    for node in flow.all_nodes(ctx):
         if isinstance(node, cst.Subscript):
             index = _index(node)
             key = literals.string_value(index) if index is not None else None
@@ -199,14 +199,6 @@ def candidate_reads(ctx: ModuleContext, keys: frozenset[str], reached: set[int])
             key = literals.string_value(node.left)
             if key in keys and isinstance(target.operator, (cst.In, cst.NotIn)) and id(node.left) not in reached:
                 yield Candidate(key, node.left, target.comparator)
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def _request_origin(ctx: ModuleContext, request: cst.Call) -> Origin:
