@@ -15,7 +15,7 @@ from typing import Sequence
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile
 
-from codemods.engine import analyze
+from codemods.engine import AnalyzeOptions, analyze
 from flexmigrate.report.findings import Finding, FixKind
 from flexmigrate.scan.edits import apply_edits, select_fixes
 
@@ -54,15 +54,23 @@ class MigrateToFlex(Codemod):
             default=False,
             help="also apply fixes marked unsafe (they may change behaviour; review the diff)",
         )
+        arg_parser.add_argument(
+            "--report-comments",
+            dest="report_comments",
+            action="store_true",
+            default=False,
+            help="also warn about retired paths and operation IDs in comments and docstrings (never edited)",
+        )
 
-    def __init__(self, context: CodemodContext, unsafe_fixes: bool = False) -> None:
+    def __init__(self, context: CodemodContext, unsafe_fixes: bool = False, report_comments: bool = False) -> None:
         super().__init__(context)
         self.unsafe_fixes = unsafe_fixes
+        self.options = AnalyzeOptions(report_comments=report_comments)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         source = tree.code
         path = self.context.filename or "<string>"
-        findings = analyze(source, path=path)
+        findings = analyze(source, path=path, options=self.options)
         text, picked = fix_text(source, findings, unsafe_fixes=self.unsafe_fixes)
         allowed = allowed_fixes(self.unsafe_fixes)
         for finding in findings:

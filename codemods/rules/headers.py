@@ -262,7 +262,7 @@ class _CallHeaders:
                     self.ctx, self.call
                 ) is not None
                 source = self._dict_source(bound.value, editable=local and not self._shared(bound))
-                if source.editable:
+                if local:  # changes made in this function count, edited only if the dict is this call's
                     self._add_local_updates(bound, source)
                 return source, None
             where = f"line {self._line(bound.target)}" if bound is not None else "elsewhere"

@@ -47,6 +47,7 @@ OWN_HEADER = textwrap.dedent(
 
 
     def show(job):
+        # the tenant restores listing (listBackupTenantRestores) is not used here
         print(job["clusterName"])
     '''
 )
@@ -96,13 +97,16 @@ def test_safe_fixes_only_by_default(tmp_path: Path) -> None:
     assert (pkg / "unrelated.py").read_text("utf-8") == UNRELATED
     assert "FM302 [manual]" in done.stderr
     assert "FM202 [unsafe, use --unsafe-fixes]" in done.stderr
+    assert "FM502" not in done.stderr, "comments are reported only with --report-comments"
     assert "Skipped codemodding" in done.stderr and "unrelated.py" in done.stderr
 
 
 def test_unsafe_fixes_and_second_run_is_a_no_op(tmp_path: Path) -> None:
     pkg = _tree(tmp_path)
-    done = _run(tmp_path, "--unsafe-fixes")
+    done = _run(tmp_path, "--unsafe-fixes", "--report-comments")
     assert done.returncode == 0, done.stderr
+    assert "FM502 [manual]" in done.stderr
+    assert "# the tenant restores listing (listBackupTenantRestores)" in (pkg / "own_header.py").read_text("utf-8")
     shared = (pkg / "shared_session.py").read_text("utf-8")
     assert shared == _expected(SHARED_SESSION, unsafe=True)
     assert 'session.get(url, headers={"Accept": "application/vnd.atlas.2024-11-13+json"})' in shared
@@ -122,5 +126,5 @@ def test_help_describes_the_command(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "--unsafe-fixes" in done.stdout
+    assert "--unsafe-fixes" in done.stdout and "--report-comments" in done.stdout
     assert "Flex" in done.stdout
