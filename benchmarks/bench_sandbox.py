@@ -59,7 +59,9 @@ else:
 
 
 def start(kind: str) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-c", _SERVER, kind], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SERVER, kind], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
     assert proc.stdout is not None
     base_url = proc.stdout.readline().strip()
     if not base_url.startswith("http://127.0.0.1:"):
@@ -73,7 +75,9 @@ def bearer_token(base_url: str) -> str:
     basic = base64.b64encode(f"{creds.client_id}:{creds.client_secret}".encode()).decode()
     path = load_catalog().section("sandbox")["oauth"]["token_path"]
     req = urllib.request.Request(
-        base_url + path, data=b"grant_type=client_credentials", method="POST",
+        base_url + path,
+        data=b"grant_type=client_credentials",
+        method="POST",
         headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"},
     )
     with urllib.request.urlopen(req) as resp:  # noqa: S310 - loopback only
@@ -123,7 +127,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (the machine has 2 cores)")
-    parser.add_argument("--digest", action="store_true", help="also measure Digest with httpx client processes")
+    parser.add_argument(
+        "--digest", action="store_true", help="also measure Digest with httpx client processes"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -147,8 +153,10 @@ def main() -> int:
             procs = os.cpu_count() or 2
             with multiprocessing.Pool(procs) as pool:
                 counts = pool.map(_digest_worker, [(url, accept, float(args.seconds))] * procs)
-            print(f"Digest, {procs} httpx client processes (client-bound lower bound): "
-                  f"{sum(counts) / args.seconds:,.0f} req/s")
+            print(
+                f"Digest, {procs} httpx client processes (client-bound lower bound): "
+                f"{sum(counts) / args.seconds:,.0f} req/s"
+            )
     finally:
         for proc in (sandbox, baseline):
             proc.terminate()

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any, Callable
-from urllib.parse import urlencode
+from typing import Any
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlencode
 
 from flexmigrate.catalog import Endpoint, Operation
 from flexmigrate.sandbox.auth import Authenticator
@@ -24,7 +25,7 @@ from flexmigrate.sandbox.dataset import EPOCH, Cluster, Dataset, Project, build_
 from flexmigrate.sandbox.drift import DriftEngine
 from flexmigrate.sandbox.errors import ApiError, api_error, error_body
 from flexmigrate.sandbox.facts import FAMILIES, facts
-from flexmigrate.sandbox.faults import NO_FAULT, FaultInjector, FaultPlan
+from flexmigrate.sandbox.faults import FaultInjector, FaultPlan
 from flexmigrate.sandbox.http import Request, Response, json_bytes
 from flexmigrate.sandbox.ratelimit import BucketSpec, RateLimiter
 
@@ -77,8 +78,10 @@ class SandboxApp:
         self.auth = Authenticator(
             config.credentials, data["digest"]["realm"], config.nonce_ttl_seconds, config.token_ttl_seconds
         )
-        specs = {fam: BucketSpec.from_data(data["rate_limits"]["buckets"][fam], config.rate_limit_scale or 1.0)
-                 for fam in FAMILIES}
+        specs = {
+            fam: BucketSpec.from_data(data["rate_limits"]["buckets"][fam], config.rate_limit_scale or 1.0)
+            for fam in FAMILIES
+        }
         self.limiter = RateLimiter(specs, enabled=config.rate_limit_scale > 0)
         self.faults = FaultInjector(config.faults, config.seed)
         self.drift = DriftEngine(config.drift, self.dataset, config.seed)
@@ -104,12 +107,24 @@ class SandboxApp:
         for ep in self.facts.catalog.endpoints:
             for fam in FAMILIES:
                 op = self.facts.op(ep, fam)
-                routes.append(Route(_compile(op.path), op.method, ep.key, fam, op, ep,
-                                    paginated=page_param in ep.query_params.get(fam, ())))
+                routes.append(
+                    Route(
+                        _compile(op.path),
+                        op.method,
+                        ep.key,
+                        fam,
+                        op,
+                        ep,
+                        paginated=page_param in ep.query_params.get(fam, ()),
+                    )
+                )
         discovery = self.facts.cluster_list()
         if discovery is not None:
-            routes.append(Route(_compile(discovery.path), discovery.method, CLUSTER_LIST, "new", discovery,
-                                paginated=True))
+            routes.append(
+                Route(
+                    _compile(discovery.path), discovery.method, CLUSTER_LIST, "new", discovery, paginated=True
+                )
+            )
         oauth = self.facts.data["oauth"]
         routes.append(Route(_compile(oauth["token_path"]), "POST", "token"))
         routes.append(Route(_compile(oauth["revoke_path"]), "POST", "revoke"))
@@ -162,9 +177,16 @@ class SandboxApp:
         assert op is not None
         if route.family == "old" and self.config.retired and ep is not None:
             spec = self.facts.data["retired"]
-            raise ApiError(spec["status"], error_body(spec, [op.operation_id], operation_id=op.operation_id,
-                                                      sunset=op.sunset or self.facts.catalog.sunset,
-                                                      replacement=ep.new.operation_id))
+            raise ApiError(
+                spec["status"],
+                error_body(
+                    spec,
+                    [op.operation_id],
+                    operation_id=op.operation_id,
+                    sunset=op.sunset or self.facts.catalog.sunset,
+                    replacement=ep.new.operation_id,
+                ),
+            )
         self._check_version(call)
         limits = self.facts.data["rate_limits"]
         names = limits["headers"]
@@ -174,11 +196,25 @@ class SandboxApp:
             rl_headers = {names["limit"]: str(decision.limit), names["remaining"]: str(decision.remaining)}
         if not decision.allowed:
             spec = decision.spec
-            values = (spec.endpoint_set, decision.retry_after, spec.capacity, _num(spec.refill_rate),
-                      _num(spec.refill_seconds))
-            body = error_body(limits, list(values), endpoint_set=values[0], retry_after=values[1],
-                              capacity=values[2], refill_rate=values[3], refill_seconds=values[4])
-            raise ApiError(limits["status"], body, {**rl_headers, names["retry_after"]: str(decision.retry_after)})
+            values = (
+                spec.endpoint_set,
+                decision.retry_after,
+                spec.capacity,
+                _num(spec.refill_rate),
+                _num(spec.refill_seconds),
+            )
+            body = error_body(
+                limits,
+                list(values),
+                endpoint_set=values[0],
+                retry_after=values[1],
+                capacity=values[2],
+                refill_rate=values[3],
+                refill_seconds=values[4],
+            )
+            raise ApiError(
+                limits["status"], body, {**rl_headers, names["retry_after"]: str(decision.retry_after)}
+            )
         try:
             self._check_path(call)
             self._bool_arg(call, "envelope", False)  # already applied; a value other than true/false is a 400
@@ -210,8 +246,14 @@ class SandboxApp:
             if name in catalog.path_patterns and not catalog.pattern(name).fullmatch(value):
                 if position == 0:  # the project (group) id
                     raise api_error("invalid_group_id", value, value=value)
-                err = api_error("invalid_path_param", name, value, param=name, value=value,
-                                pattern=catalog.path_patterns[name])
+                err = api_error(
+                    "invalid_path_param",
+                    name,
+                    value,
+                    param=name,
+                    value=value,
+                    pattern=catalog.path_patterns[name],
+                )
                 ef = self.facts.fields("error")
                 violation = {ef["violation_field"]: name, ef["violation_description"]: err.body[ef["detail"]]}
                 err.body[ef["bad_request_detail"]] = {ef["violations"]: [violation]}
@@ -281,7 +323,9 @@ class SandboxApp:
             self.drift.apply(kind, family, out, renames)
         return out
 
-    def _list(self, call: Call, records: list[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    def _list(
+        self, call: Call, records: list[Any], render: Callable[[Any], dict[str, Any]]
+    ) -> dict[str, Any]:
         """A list answer: all records (tenant) or one page of them with count and links (Flex)."""
         lf = self.facts.fields("list")
         base = self.base_url + call.request.path
@@ -296,7 +340,7 @@ class SandboxApp:
         per_page = self._int_arg(call, "items_per_page", pag["items_per_page"])
         include_count = self._bool_arg(call, "include_count", pag["include_count_default"])
         start = (page - 1) * per_page
-        chunk = records[start:start + per_page]
+        chunk = records[start : start + per_page]
 
         def page_href(n: int) -> str:
             query = {self.query_names["page_num"]: n, self.query_names["items_per_page"]: per_page}
@@ -340,7 +384,9 @@ class SandboxApp:
         name = {500: "server_error", 502: "bad_gateway", 503: "unavailable"}[plan.status]
         headers = {}
         if plan.status == 503:
-            headers[self.facts.data["rate_limits"]["headers"]["retry_after"]] = str(self.config.faults.retry_after_seconds)
+            headers[self.facts.data["rate_limits"]["headers"]["retry_after"]] = str(
+                self.config.faults.retry_after_seconds
+            )
         response = self._error(api_error(name, headers=headers), envelope, pretty)
         response.plan = FaultPlan(delay=plan.delay)
         return response
@@ -361,8 +407,9 @@ class SandboxApp:
     def _all(self, kind: str, call: Call) -> tuple[int, Any]:
         cluster = self._cluster(call)
         store = cluster.restore_jobs if kind == "restore_job" else cluster.snapshots
-        return 200, self._list(call, list(store.values()),
-                               lambda record: self._record(kind, call.route.family, record, cluster))
+        return 200, self._list(
+            call, list(store.values()), lambda record: self._record(kind, call.route.family, record, cluster)
+        )
 
     def _clusters(self, call: Call) -> tuple[int, Any]:
         """listFlexClusters: the project's clusters, as the checker discovers them."""
@@ -377,7 +424,9 @@ class SandboxApp:
                 f["name"]: cluster.name,
                 f["cluster_type"]: values["cluster_type"],
                 f["state"]: values["state"],
-                f["links"]: [self._link("self", f"{self.base_url}{call.request.path.rstrip('/')}/{cluster.name}")],
+                f["links"]: [
+                    self._link("self", f"{self.base_url}{call.request.path.rstrip('/')}/{cluster.name}")
+                ],
             }
 
         return 200, self._list(call, list(project.clusters.values()), render)
@@ -419,12 +468,21 @@ class SandboxApp:
         if target_name is not None:
             project = self.dataset.projects[target_project or cluster.project_id]
             if target_name not in project.clusters:
-                raise api_error("cluster_not_found", target_name, project.id, clusterName=target_name,
-                                groupId=project.id)
+                raise api_error(
+                    "cluster_not_found", target_name, project.id, clusterName=target_name, groupId=project.id
+                )
         self._create_clock += timedelta(minutes=1)
         statuses = self.facts.data["enums"]["status"]
-        job = new_restore_job(self._create_rng, self._create_clock, cluster, snap, delivery, statuses[1],
-                              target_name, target_project or cluster.project_id)
+        job = new_restore_job(
+            self._create_rng,
+            self._create_clock,
+            cluster,
+            snap,
+            delivery,
+            statuses[1],
+            target_name,
+            target_project or cluster.project_id,
+        )
         cluster.restore_jobs[job[f["id"]]] = job
         return 200, self._record("restore_job", call.route.family, job, cluster)
 
@@ -440,8 +498,11 @@ class SandboxApp:
         """RFC 6749 client-credentials token endpoint and RFC 7009 revocation."""
         form = {k: v[-1] for k, v in _form(request.body).items()}
         if not self.auth.check_client(request.headers.get("authorization", "")):
-            return Response(401, json_bytes({"error": "invalid_client"}),
-                            headers=[("WWW-Authenticate", 'Basic realm="oauth"')])
+            return Response(
+                401,
+                json_bytes({"error": "invalid_client"}),
+                headers=[("WWW-Authenticate", 'Basic realm="oauth"')],
+            )
         if kind == "revoke":
             token = form.get("token", "")
             self.auth.revoke(token)
@@ -449,13 +510,15 @@ class SandboxApp:
         if form.get("grant_type") != self.facts.data["oauth"]["grant_type"]:
             return Response(400, json_bytes({"error": "unsupported_grant_type"}))
         token, expires_in = self.auth.issue_token()
-        body = {"access_token": token, "token_type": self.facts.data["oauth"]["token_type"], "expires_in": expires_in}
+        body = {
+            "access_token": token,
+            "token_type": self.facts.data["oauth"]["token_type"],
+            "expires_in": expires_in,
+        }
         return Response(200, json_bytes(body), headers=[("Cache-Control", "no-store")])
 
 
 def _form(body: bytes) -> dict[str, list[str]]:
-    from urllib.parse import parse_qs
-
     try:
         return parse_qs(body.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
@@ -464,6 +527,3 @@ def _form(body: bytes) -> dict[str, list[str]]:
 
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
-
-
-__all__ += ["NO_FAULT"]

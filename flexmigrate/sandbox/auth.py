@@ -17,7 +17,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from flexmigrate.sandbox.config import Credentials
 
@@ -68,7 +68,7 @@ class Authenticator:
         self._forget_expired()
         return (
             f'Digest realm="{self.realm}", domain="", nonce="{nonce}", algorithm=MD5, qop="auth", '
-            f'stale={"true" if stale else "false"}'
+            f"stale={'true' if stale else 'false'}"
         )
 
     def _forget_expired(self) -> None:
@@ -79,8 +79,10 @@ class Authenticator:
             del self._nonces[nonce]
 
     def _check_digest(self, header: str, method: str, target: str) -> AuthResult:
-        params = {m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3))
-                  for m in _DIGEST_PARAM.finditer(header)}
+        params = {
+            m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _DIGEST_PARAM.finditer(header)
+        }
         needed = ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")
         if any(k not in params for k in needed) or params["qop"] != "auth":
             return AuthResult(False, problem="invalid", challenge=self.challenge())
@@ -118,8 +120,10 @@ class Authenticator:
         except (binascii.Error, UnicodeDecodeError):
             return False
         client_id, sep, secret = decoded.partition(":")
-        return bool(sep) and hmac.compare_digest(client_id, self.credentials.client_id) and hmac.compare_digest(
-            secret, self.credentials.client_secret
+        return (
+            bool(sep)
+            and hmac.compare_digest(client_id, self.credentials.client_id)
+            and hmac.compare_digest(secret, self.credentials.client_secret)
         )
 
     def issue_token(self) -> tuple[str, int]:

@@ -26,9 +26,12 @@ def register(subparsers: Any) -> None:
         "sandbox",
         help="run a local Atlas serving the tenant and Flex backup endpoints",
         description="Serve a faithful local Atlas (both endpoint families, Digest and OAuth, versions, "
-        "rate limits) on loopback, optionally retired, faulty or drifting, for testing clients and the checker.",
+        "rate limits) on loopback, optionally retired, faulty or drifting, for testing clients and "
+        "the checker.",
     )
-    p.add_argument("--config", metavar="FILE", help="TOML scenario file (SandboxConfig fields, [faults], [[drift]])")
+    p.add_argument(
+        "--config", metavar="FILE", help="TOML scenario file (SandboxConfig fields, [faults], [[drift]])"
+    )
     p.add_argument("--host", help="loopback address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 0: a free one)")
     p.add_argument("--seed", type=int, help="seed for data, faults and drift")
@@ -38,19 +41,42 @@ def register(subparsers: Any) -> None:
     data.add_argument("--restore-jobs-per-cluster", type=int)
     data.add_argument("--snapshots-per-cluster", type=int)
     modes = p.add_argument_group("modes")
-    modes.add_argument("--retired", action="store_true", default=None,
-                       help="answer the tenant family as after the sunset (410 Gone)")
-    modes.add_argument("--version-error-status", type=int, choices=(406, 400),
-                       help="status for a missing/unknown version (default 406)")
-    modes.add_argument("--rate-limit-scale", type=float,
-                       help="multiply rate-limit capacity and refill (0 turns limiting off)")
-    modes.add_argument("--no-rate-limit-headers", dest="rate_limit_headers", action="store_false", default=None,
-                       help="omit RateLimit-Limit/RateLimit-Remaining (Atlas may)")
-    modes.add_argument("--token-ttl", dest="token_ttl_seconds", type=float, help="OAuth token lifetime, seconds")
-    modes.add_argument("--nonce-ttl", dest="nonce_ttl_seconds", type=float, help="Digest nonce lifetime, seconds")
-    modes.add_argument("--error-parameters", choices=("values", "empty"),
-                       help="ApiError.parameters: the message values, as Atlas's docs show (default), "
-                       "or [] (strictly what the spec's array-of-objects allows)")
+    modes.add_argument(
+        "--retired",
+        action="store_true",
+        default=None,
+        help="answer the tenant family as after the sunset (410 Gone)",
+    )
+    modes.add_argument(
+        "--version-error-status",
+        type=int,
+        choices=(406, 400),
+        help="status for a missing/unknown version (default 406)",
+    )
+    modes.add_argument(
+        "--rate-limit-scale",
+        type=float,
+        help="multiply rate-limit capacity and refill (0 turns limiting off)",
+    )
+    modes.add_argument(
+        "--no-rate-limit-headers",
+        dest="rate_limit_headers",
+        action="store_false",
+        default=None,
+        help="omit RateLimit-Limit/RateLimit-Remaining (Atlas may)",
+    )
+    modes.add_argument(
+        "--token-ttl", dest="token_ttl_seconds", type=float, help="OAuth token lifetime, seconds"
+    )
+    modes.add_argument(
+        "--nonce-ttl", dest="nonce_ttl_seconds", type=float, help="Digest nonce lifetime, seconds"
+    )
+    modes.add_argument(
+        "--error-parameters",
+        choices=("values", "empty"),
+        help="ApiError.parameters: the message values, as Atlas's docs show (default), "
+        "or [] (strictly what the spec's array-of-objects allows)",
+    )
     faults = p.add_argument_group("faults (rates are per request, 0..1)")
     faults.add_argument("--latency", choices=LATENCY_DISTRIBUTIONS, help="latency distribution")
     faults.add_argument("--latency-ms", type=float, help="mean latency in milliseconds")
@@ -61,9 +87,13 @@ def register(subparsers: Any) -> None:
     faults.add_argument("--malformed-rate", type=float, help="share of bodies that are not JSON")
     faults.add_argument("--slow-body-rate", type=float, help="share of bodies dribbled slowly")
     faults.add_argument("--fault-families", help="comma-separated: old,new (default both)")
-    p.add_argument("--drift", action="append", metavar="FIELD:KIND[:FAMILY[:FRACTION]]",
-                   help=f"make FIELD differ between families; KIND one of {', '.join(DRIFT_KINDS)}; "
-                   "FAMILY old|new (default new); FRACTION of restore jobs (default 1). Repeatable.")
+    p.add_argument(
+        "--drift",
+        action="append",
+        metavar="FIELD:KIND[:FAMILY[:FRACTION]]",
+        help=f"make FIELD differ between families; KIND one of {', '.join(DRIFT_KINDS)}; "
+        "FAMILY old|new (default new); FRACTION of restore jobs (default 1). Repeatable.",
+    )
     p.set_defaults(func=run)
 
 
@@ -82,12 +112,32 @@ def _drift_rule(text: str) -> dict[str, Any]:
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     """The effective config: defaults, then ``--config``, then explicit flags."""
     base = load_config_file(args.config) if args.config else SandboxConfig()
-    top = ("host", "port", "seed", "projects", "clusters_per_project", "restore_jobs_per_cluster",
-           "snapshots_per_cluster", "retired", "version_error_status", "rate_limit_scale",
-           "rate_limit_headers", "token_ttl_seconds", "nonce_ttl_seconds", "error_parameters")
+    top = (
+        "host",
+        "port",
+        "seed",
+        "projects",
+        "clusters_per_project",
+        "restore_jobs_per_cluster",
+        "snapshots_per_cluster",
+        "retired",
+        "version_error_status",
+        "rate_limit_scale",
+        "rate_limit_headers",
+        "token_ttl_seconds",
+        "nonce_ttl_seconds",
+        "error_parameters",
+    )
     changes: dict[str, Any] = {k: getattr(args, k) for k in top if getattr(args, k) is not None}
-    fault_flags = ("latency", "latency_ms", "error_rate", "drop_rate", "truncate_rate", "malformed_rate",
-                   "slow_body_rate")
+    fault_flags = (
+        "latency",
+        "latency_ms",
+        "error_rate",
+        "drop_rate",
+        "truncate_rate",
+        "malformed_rate",
+        "slow_body_rate",
+    )
     faults: dict[str, Any] = {k: getattr(args, k) for k in fault_flags if getattr(args, k) is not None}
     if args.error_statuses:
         faults["error_statuses"] = tuple(int(s) for s in args.error_statuses.split(","))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 __all__ = [
     "Credentials",
@@ -153,7 +154,7 @@ class SandboxConfig:
         if self.token_ttl_seconds <= 0 or self.nonce_ttl_seconds <= 0:
             raise ValueError("token and nonce lifetimes must be positive")
 
-    def replace(self, **changes: Any) -> "SandboxConfig":
+    def replace(self, **changes: Any) -> SandboxConfig:
         """A copy with ``changes``; nested ``faults``/``credentials`` may be given as mappings."""
         return config_from_mapping(changes, base=self)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from flexmigrate.sandbox.config import SandboxConfig
 from flexmigrate.sandbox.facts import facts
@@ -162,14 +163,17 @@ def build_dataset(config: SandboxConfig) -> Dataset:
     deliveries = facts().data["enums"]["delivery_type"]
     statuses = facts().data["enums"]["status"]
     clock = EPOCH
-    cluster_ids = random.Random(f"clusters/{config.seed}")  # own stream: adding clusters' ids moved no other value
+    cluster_ids = random.Random(
+        f"clusters/{config.seed}"
+    )  # own stream: adding clusters' ids moved no other value
     projects: dict[str, Project] = {}
     for p in range(config.projects):
         project = Project(id=object_id(rng, clock), name=f"sandbox-project-{p + 1}")
         projects[project.id] = project
         for c in range(config.clusters_per_project):
-            cluster = Cluster(name=f"flex{p + 1}-cluster{c + 1}", project_id=project.id,
-                              id=object_id(cluster_ids, clock))
+            cluster = Cluster(
+                name=f"flex{p + 1}-cluster{c + 1}", project_id=project.id, id=object_id(cluster_ids, clock)
+            )
             project.clusters[cluster.name] = cluster
     for project in projects.values():
         for cluster in project.clusters.values():

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from flexmigrate.sandbox.config import DriftRule
 from flexmigrate.sandbox.dataset import Dataset, iso
@@ -83,7 +84,9 @@ class DriftEngine:
                 out.setdefault(record_id, []).append(rule)
         return out
 
-    def apply(self, record_kind: str, family: str, record: dict[str, Any], renames: Mapping[str, str]) -> None:
+    def apply(
+        self, record_kind: str, family: str, record: dict[str, Any], renames: Mapping[str, str]
+    ) -> None:
         """Alter ``record`` (already in ``family``'s field names) in place."""
         id_field = facts().fields(record_kind)["id"]
         record_id = record.get(id_field)

@@ -7,7 +7,8 @@ Every refusal the sandbox makes goes through :func:`api_error`, with the code an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from flexmigrate.sandbox.facts import facts
 
@@ -34,7 +35,9 @@ def error_body(spec: Mapping[str, Any], parameters: list[Any], **values: Any) ->
     }
 
 
-def api_error(name: str, *parameters: Any, headers: Mapping[str, str] | None = None, **values: Any) -> ApiError:
+def api_error(
+    name: str, *parameters: Any, headers: Mapping[str, str] | None = None, **values: Any
+) -> ApiError:
     """The named error of ``sandbox.json`` with its message filled from ``values``."""
     spec = facts().error(name)
     return ApiError(spec["status"], error_body(spec, list(parameters), **values), dict(headers or {}))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from flexmigrate.catalog import Catalog, Endpoint, Operation, load_catalog
 
@@ -48,8 +49,15 @@ class Facts:
         except KeyError:
             return None
         version = raw["accept_version"]
-        return Operation(operation_id=raw["operationId"], aliases=(), method=raw["method"].upper(),
-                         path=raw["path"], version=version, media_type=self.catalog.media_type(version), tag="")
+        return Operation(
+            operation_id=raw["operationId"],
+            aliases=(),
+            method=raw["method"].upper(),
+            path=raw["path"],
+            version=version,
+            media_type=self.catalog.media_type(version),
+            tag="",
+        )
 
     def rename_map(self, endpoint: Endpoint) -> dict[str, str]:
         """Old-family field name -> new-family field name for one record of this endpoint."""

@@ -66,7 +66,11 @@ class FaultInjector:
         status = statuses[int(pick * len(statuses))] if kind == "error" else 0
         plan = FaultPlan(delay=delay, kind=kind, status=status)
         if kind == "slow":
-            plan = FaultPlan(delay=delay, kind=kind, chunk=max(1, self.config.slow_body_chunk),
-                             interval=self.config.slow_body_interval_ms / 1000.0)
+            plan = FaultPlan(
+                delay=delay,
+                kind=kind,
+                chunk=max(1, self.config.slow_body_chunk),
+                interval=self.config.slow_body_interval_ms / 1000.0,
+            )
         self.history.append(plan)
         return plan

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 __all__ = ["BucketSpec", "Decision", "RateLimiter"]
 
@@ -25,7 +26,7 @@ class BucketSpec:
     refill_seconds: float
 
     @classmethod
-    def from_data(cls, raw: Mapping[str, Any], scale: float) -> "BucketSpec":
+    def from_data(cls, raw: Mapping[str, Any], scale: float) -> BucketSpec:
         return cls(
             endpoint_set=raw["endpoint_set"],
             capacity=max(1, int(raw["capacity"] * scale)),
@@ -50,8 +51,12 @@ class Decision:
 class RateLimiter:
     """Continuous-refill token buckets keyed by (family, scope value)."""
 
-    def __init__(self, specs: Mapping[str, BucketSpec], enabled: bool = True,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        specs: Mapping[str, BucketSpec],
+        enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.specs = dict(specs)
         self.enabled = enabled
         self.clock = clock

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import threading
 from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Iterator
 
 from flexmigrate.sandbox.app import SandboxApp
 from flexmigrate.sandbox.config import Credentials, DriftRule, SandboxConfig
@@ -58,7 +58,11 @@ async def _start(app: SandboxApp, config: SandboxConfig) -> tuple[asyncio.Abstra
     loop = asyncio.get_running_loop()
     connections: set[HttpProtocol] = set()
     server = await loop.create_server(
-        lambda: HttpProtocol(app.handle, connections), config.host, config.port, backlog=2048, reuse_address=True
+        lambda: HttpProtocol(app.handle, connections),
+        config.host,
+        config.port,
+        backlog=2048,
+        reuse_address=True,
     )
     port = server.sockets[0].getsockname()[1]
     app.base_url = _base_url(config.host, port)

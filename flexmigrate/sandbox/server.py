@@ -13,7 +13,7 @@ import logging
 import time
 from collections import deque
 from email.utils import formatdate
-from typing import Callable
+from collections.abc import Callable
 
 import httptools
 
@@ -37,7 +37,7 @@ def http_date() -> str:
 class HttpProtocol(asyncio.Protocol):
     """One client connection."""
 
-    def __init__(self, handle: Callable[[Request], Response], connections: set["HttpProtocol"]) -> None:
+    def __init__(self, handle: Callable[[Request], Response], connections: set[HttpProtocol]) -> None:
         self.handle = handle
         self.connections = connections
         self.transport: asyncio.Transport | None = None
@@ -136,8 +136,17 @@ class HttpProtocol(asyncio.Protocol):
                 response = self.handle(request)
             except Exception:  # a sandbox bug must not kill the connection silently
                 logging.getLogger(__name__).exception("sandbox handler failed")
-                response = Response(500, json_bytes({"error": 500, "errorCode": "UNEXPECTED_ERROR",
-                                                     "reason": "Internal Server Error", "detail": "Sandbox bug."}))
+                response = Response(
+                    500,
+                    json_bytes(
+                        {
+                            "error": 500,
+                            "errorCode": "UNEXPECTED_ERROR",
+                            "reason": "Internal Server Error",
+                            "detail": "Sandbox bug.",
+                        }
+                    ),
+                )
             plan = response.plan
             if plan is NO_FAULT or (plan.kind == "none" and plan.delay <= 0):
                 self._send(response, keep_alive)
@@ -173,7 +182,9 @@ class HttpProtocol(asyncio.Protocol):
             return
         if kind == "truncate":
             cut = max(1, len(response.body) // 2)
-            transport.write(response.head(False, http_date(), length=len(response.body)) + response.body[:cut])
+            transport.write(
+                response.head(False, http_date(), length=len(response.body)) + response.body[:cut]
+            )
             transport.close()
             self.closed = True
             return
@@ -194,7 +205,7 @@ class HttpProtocol(asyncio.Protocol):
         if self.closed or self.transport is None:
             return
         chunk, interval = response.plan.chunk, response.plan.interval
-        self.transport.write(response.body[offset:offset + chunk])
+        self.transport.write(response.body[offset : offset + chunk])
         offset += chunk
         if offset < len(response.body):
             asyncio.get_running_loop().call_later(interval, self._dribble, response, keep_alive, offset)

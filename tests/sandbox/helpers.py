@@ -30,12 +30,17 @@ def path(operation: Operation, *values: str) -> str:
 
 def digest_client(sandbox: RunningSandbox, **kwargs: Any) -> httpx.Client:
     creds = sandbox.credentials
-    return httpx.Client(base_url=sandbox.base_url, auth=httpx.DigestAuth(creds.public_key, creds.private_key),
-                        timeout=10, **kwargs)
+    return httpx.Client(
+        base_url=sandbox.base_url,
+        auth=httpx.DigestAuth(creds.public_key, creds.private_key),
+        timeout=10,
+        **kwargs,
+    )
 
 
-def call(client: httpx.Client, endpoint: str, family: str, *values: str, accept: str | None = None,
-         **kwargs: Any) -> httpx.Response:
+def call(
+    client: httpx.Client, endpoint: str, family: str, *values: str, accept: str | None = None, **kwargs: Any
+) -> httpx.Response:
     """Request ``endpoint`` of ``family`` with the family's Accept header (or ``accept``)."""
     operation = op(endpoint, family)
     headers = {"Accept": operation.media_type if accept is None else accept, **kwargs.pop("headers", {})}

@@ -29,8 +29,14 @@ COPIES = {
 
 def _python_patterns(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: (v.replace(r"\p{L}\p{N}", r"\w") if k == "pattern" and isinstance(v, str)
-                    else _python_patterns(v)) for k, v in node.items()}
+        return {
+            k: (
+                v.replace(r"\p{L}\p{N}", r"\w")
+                if k == "pattern" and isinstance(v, str)
+                else _python_patterns(v)
+            )
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_python_patterns(v) for v in node]
     return node

@@ -30,8 +30,10 @@ def _digest_header(creds, challenge, method, uri, nc="00000001", cnonce="0a4f113
     ha1 = _md5(f"{creds.public_key}:{challenge['realm']}:{password or creds.private_key}")
     ha2 = _md5(f"{method}:{uri}")
     response = _md5(f"{ha1}:{challenge['nonce']}:{nc}:{cnonce}:auth:{ha2}")
-    return (f'Digest username="{creds.public_key}", realm="{challenge["realm"]}", nonce="{challenge["nonce"]}", '
-            f'uri="{uri}", qop=auth, nc={nc}, cnonce="{cnonce}", response="{response}", algorithm=MD5')
+    return (
+        f'Digest username="{creds.public_key}", realm="{challenge["realm"]}", nonce="{challenge["nonce"]}", '
+        f'uri="{uri}", qop=auth, nc={nc}, cnonce="{cnonce}", response="{response}", algorithm=MD5'
+    )
 
 
 def _target(sandbox):
@@ -60,8 +62,9 @@ def test_httpx_digest_auth_works_and_reuses_the_nonce(sandbox):
 
 def test_wrong_private_key_is_refused(sandbox):
     uri, headers = _target(sandbox)
-    with httpx.Client(base_url=sandbox.base_url,
-                      auth=httpx.DigestAuth(sandbox.credentials.public_key, "wrong")) as client:
+    with httpx.Client(
+        base_url=sandbox.base_url, auth=httpx.DigestAuth(sandbox.credentials.public_key, "wrong")
+    ) as client:
         response = client.get(uri, headers=headers)
     assert response.status_code == 401 and error_code(response) == "USER_UNAUTHORIZED"
     assert response.json()["detail"] == "You are not authorized for this resource."
@@ -74,10 +77,17 @@ def test_hand_signed_request_works_once_and_replay_is_refused(sandbox):
         signed = {**headers, "Authorization": _digest_header(sandbox.credentials, challenge, "GET", uri)}
         first = client.get(uri, headers=signed)
         replay = client.get(uri, headers=signed)
-        next_nc = {**headers, "Authorization": _digest_header(sandbox.credentials, challenge, "GET", uri, nc="00000002")}
+        next_nc = {
+            **headers,
+            "Authorization": _digest_header(sandbox.credentials, challenge, "GET", uri, nc="00000002"),
+        }
         second = client.get(uri, headers=next_nc)
-        other_uri = {**headers, "Authorization": _digest_header(sandbox.credentials, challenge, "GET", "/elsewhere",
-                                                                nc="00000003")}
+        other_uri = {
+            **headers,
+            "Authorization": _digest_header(
+                sandbox.credentials, challenge, "GET", "/elsewhere", nc="00000003"
+            ),
+        }
         mismatched = client.get(uri, headers=other_uri)
     assert first.status_code == 200
     assert replay.status_code == 401
@@ -91,8 +101,10 @@ def test_expired_nonce_gets_a_stale_challenge_and_httpx_recovers(sandbox_factory
     with httpx.Client(base_url=sandbox.base_url) as client:
         challenge = _challenge(client.get(uri, headers=headers))
         time.sleep(0.3)
-        late = client.get(uri, headers={**headers, "Authorization": _digest_header(sandbox.credentials, challenge,
-                                                                                   "GET", uri)})
+        late = client.get(
+            uri,
+            headers={**headers, "Authorization": _digest_header(sandbox.credentials, challenge, "GET", uri)},
+        )
     assert late.status_code == 401 and _challenge(late)["stale"] == "true"
     with digest_client(sandbox) as client:
         assert client.get(uri, headers=headers).status_code == 200
@@ -103,8 +115,11 @@ def test_expired_nonce_gets_a_stale_challenge_and_httpx_recovers(sandbox_factory
 def _token(sandbox, secret=None, grant="client_credentials"):
     creds = sandbox.credentials
     with httpx.Client(base_url=sandbox.base_url) as client:
-        return client.post(OAUTH["token_path"], data={"grant_type": grant},
-                           auth=(creds.client_id, secret or creds.client_secret))
+        return client.post(
+            OAUTH["token_path"],
+            data={"grant_type": grant},
+            auth=(creds.client_id, secret or creds.client_secret),
+        )
 
 
 def test_client_credentials_token_and_bearer_use(sandbox):
@@ -149,7 +164,9 @@ def test_revoked_token_is_refused(sandbox):
         unauth_revoke = client.post(OAUTH["revoke_path"], data={"token": token})
         assert unauth_revoke.status_code == 401
         assert client.get(uri, headers=auth).status_code == 200
-        revoked = client.post(OAUTH["revoke_path"], data={"token": token}, auth=(creds.client_id, creds.client_secret))
+        revoked = client.post(
+            OAUTH["revoke_path"], data={"token": token}, auth=(creds.client_id, creds.client_secret)
+        )
         assert revoked.status_code == 200
         assert client.get(uri, headers=auth).status_code == 401
 

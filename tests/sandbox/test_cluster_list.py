@@ -35,8 +35,11 @@ def test_paginates(sandbox_factory):
     sandbox = sandbox_factory(projects=1, clusters_per_project=5, restore_jobs_per_cluster=1)
     project = next(iter(sandbox.dataset.projects.values()))
     with digest_client(sandbox) as client:
-        page2 = client.get(path(DISCOVERY, project.id), params={"itemsPerPage": 2, "pageNum": 2},
-                           headers={"Accept": DISCOVERY.media_type}).json()
+        page2 = client.get(
+            path(DISCOVERY, project.id),
+            params={"itemsPerPage": 2, "pageNum": 2},
+            headers={"Accept": DISCOVERY.media_type},
+        ).json()
     assert [c["name"] for c in page2["results"]] == project.cluster_names[2:4]
     assert {link["rel"] for link in page2["links"]} == {"previous", "self", "next"}
 
@@ -44,7 +47,9 @@ def test_paginates(sandbox_factory):
 def test_unknown_project_and_wrong_version(sandbox):
     with digest_client(sandbox) as client:
         missing = client.get(path(DISCOVERY, "e" * 24), headers={"Accept": DISCOVERY.media_type})
-        tenant_version = client.get(path(DISCOVERY, sandbox.dataset.project_ids[0]),
-                                    headers={"Accept": "application/vnd.atlas.2023-01-01+json"})
+        tenant_version = client.get(
+            path(DISCOVERY, sandbox.dataset.project_ids[0]),
+            headers={"Accept": "application/vnd.atlas.2023-01-01+json"},
+        )
     assert missing.status_code == 404 and error_code(missing) == "RESOURCE_NOT_FOUND"
     assert tenant_version.status_code == 406

@@ -24,20 +24,49 @@ def _args(*argv: str) -> argparse.Namespace:
 
 
 def test_flags_become_the_config():
-    config = config_from_args(_args(
-        "--seed", "9", "--projects", "1", "--restore-jobs-per-cluster", "12", "--retired",
-        "--version-error-status", "400", "--rate-limit-scale", "0.5", "--token-ttl", "30",
-        "--latency", "normal", "--latency-ms", "20", "--error-rate", "0.1", "--error-statuses", "502,503",
-        "--drop-rate", "0.05", "--fault-families", "new", "--drift", "status:value", "--drift",
-        "snapshotId:missing:old:0.25", "--no-rate-limit-headers",
-    ))
+    config = config_from_args(
+        _args(
+            "--seed",
+            "9",
+            "--projects",
+            "1",
+            "--restore-jobs-per-cluster",
+            "12",
+            "--retired",
+            "--version-error-status",
+            "400",
+            "--rate-limit-scale",
+            "0.5",
+            "--token-ttl",
+            "30",
+            "--latency",
+            "normal",
+            "--latency-ms",
+            "20",
+            "--error-rate",
+            "0.1",
+            "--error-statuses",
+            "502,503",
+            "--drop-rate",
+            "0.05",
+            "--fault-families",
+            "new",
+            "--drift",
+            "status:value",
+            "--drift",
+            "snapshotId:missing:old:0.25",
+            "--no-rate-limit-headers",
+        )
+    )
     assert (config.seed, config.projects, config.restore_jobs_per_cluster) == (9, 1, 12)
     assert config.retired and config.version_error_status == 400 and config.rate_limit_scale == 0.5
     assert config.token_ttl_seconds == 30 and not config.rate_limit_headers
     assert config.faults.latency == "normal" and config.faults.latency_ms == 20
     assert config.faults.error_statuses == (502, 503) and config.faults.families == ("new",)
     assert [(r.field, r.kind, r.family, r.fraction) for r in config.drift] == [
-        ("status", "value", "new", 1.0), ("snapshotId", "missing", "old", 0.25)]
+        ("status", "value", "new", 1.0),
+        ("snapshotId", "missing", "old", 0.25),
+    ]
 
 
 def test_defaults_without_flags():
@@ -46,7 +75,8 @@ def test_defaults_without_flags():
 
 def test_toml_file_then_flags_override(tmp_path):
     scenario = tmp_path / "scenario.toml"
-    scenario.write_text(textwrap.dedent("""
+    scenario.write_text(
+        textwrap.dedent("""
         seed = 77
         retired = true
         snapshots_per_cluster = 3
@@ -59,7 +89,8 @@ def test_toml_file_then_flags_override(tmp_path):
         field = "status"
         kind = "volatile"
         fraction = 0.5
-    """))
+    """)
+    )
     loaded = load_config_file(scenario)
     assert loaded.seed == 77 and loaded.retired and loaded.snapshots_per_cluster == 3
     assert loaded.faults.error_rate == 0.2 and loaded.faults.error_statuses == (503,)
@@ -80,8 +111,11 @@ def test_bad_scenarios_are_usage_errors(tmp_path, capsys, content):
 
 
 def test_command_serves_and_prints_url_and_credentials():
-    proc = subprocess.Popen([sys.executable, "-m", "flexmigrate", "sandbox", "--seed", "4", "--retired"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flexmigrate", "sandbox", "--seed", "4", "--retired"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(4)]
@@ -91,8 +125,12 @@ def test_command_serves_and_prints_url_and_credentials():
         assert f"public={creds.public_key}" in lines[1] and f"client_id={creds.client_id}" in lines[2]
         group = lines[3].split()[-1]
         operation = op("list_snapshots", "old")
-        with httpx.Client(base_url=base_url, auth=httpx.DigestAuth(creds.public_key, creds.private_key)) as client:
-            response = client.get(path(operation, group, "flex1-cluster1"), headers={"Accept": operation.media_type})
+        with httpx.Client(
+            base_url=base_url, auth=httpx.DigestAuth(creds.public_key, creds.private_key)
+        ) as client:
+            response = client.get(
+                path(operation, group, "flex1-cluster1"), headers={"Accept": operation.media_type}
+            )
         assert response.status_code == 410
     finally:
         proc.terminate()

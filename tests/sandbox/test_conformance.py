@@ -33,15 +33,18 @@ def _validate(shared_dir, endpoint, family, response, scalar_parameters=False):
         params = body.get("parameters")
         assert isinstance(params, list) and all(isinstance(p, (str, int, float)) for p in params)
         body = {**body, "parameters": [{} for _ in params]}
-    for validator in response_validators(shared_dir, family, operation.method, operation.path,
-                                         response.status_code):
+    for validator in response_validators(
+        shared_dir, family, operation.method, operation.path, response.status_code
+    ):
         errors = [e.message for e in validator.iter_errors(body)]
         assert not errors, f"{family} {endpoint} {response.status_code}: {errors}"
 
 
 def _answer(sandbox, endpoint, family, **kwargs):
     cluster = sandbox.dataset.first_cluster()
-    item = {"get_restore_job": cluster.restore_job_ids[0], "get_snapshot": cluster.snapshot_ids[0]}.get(endpoint)
+    item = {"get_restore_job": cluster.restore_job_ids[0], "get_snapshot": cluster.snapshot_ids[0]}.get(
+        endpoint
+    )
     with digest_client(sandbox) as client:
         return call(client, endpoint, family, *ids(cluster, item), **kwargs)
 
@@ -71,8 +74,13 @@ def test_post_answers_and_bodies_match_the_schema(shared_dir, sandbox_factory, e
 @pytest.mark.parametrize("family", FAMILIES)
 def test_lists_of_a_large_cluster_match_the_schema(shared_dir, sandbox_factory, family):
     """Every seeded record kind (all statuses and delivery types) passes, not only the first few."""
-    sandbox = sandbox_factory(restore_jobs_per_cluster=60, snapshots_per_cluster=40, projects=1,
-                              clusters_per_project=1, rate_limit_scale=0)
+    sandbox = sandbox_factory(
+        restore_jobs_per_cluster=60,
+        snapshots_per_cluster=40,
+        projects=1,
+        clusters_per_project=1,
+        rate_limit_scale=0,
+    )
     for endpoint in ("list_restore_jobs", "list_snapshots"):
         response = _answer(sandbox, endpoint, family)
         assert len(response.json()["results"]) == (60 if endpoint == "list_restore_jobs" else 40)

@@ -12,18 +12,26 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def _snapshot_of(dataset):
-    return [(p.id, name, c.restore_jobs, c.snapshots) for p in dataset.projects.values()
-            for name, c in p.clusters.items()]
+    return [
+        (p.id, name, c.restore_jobs, c.snapshots)
+        for p in dataset.projects.values()
+        for name, c in p.clusters.items()
+    ]
 
 
 def test_same_seed_same_dataset():
-    assert _snapshot_of(build_dataset(SandboxConfig(seed=3))) == _snapshot_of(build_dataset(SandboxConfig(seed=3)))
-    assert _snapshot_of(build_dataset(SandboxConfig(seed=3))) != _snapshot_of(build_dataset(SandboxConfig(seed=4)))
+    assert _snapshot_of(build_dataset(SandboxConfig(seed=3))) == _snapshot_of(
+        build_dataset(SandboxConfig(seed=3))
+    )
+    assert _snapshot_of(build_dataset(SandboxConfig(seed=3))) != _snapshot_of(
+        build_dataset(SandboxConfig(seed=4))
+    )
 
 
 def test_size_knobs():
-    dataset = build_dataset(SandboxConfig(projects=3, clusters_per_project=2, restore_jobs_per_cluster=4,
-                                          snapshots_per_cluster=5))
+    dataset = build_dataset(
+        SandboxConfig(projects=3, clusters_per_project=2, restore_jobs_per_cluster=4, snapshots_per_cluster=5)
+    )
     assert len(dataset.projects) == 3
     assert all(len(p.clusters) == 2 for p in dataset.projects.values())
     assert all(len(c.restore_jobs) == 4 and len(c.snapshots) == 5 for c in dataset.clusters())
@@ -46,10 +54,17 @@ def test_same_seed_same_answers_including_created_jobs(sandbox_factory):
         with digest_client(sandbox) as client:
             for ep in CATALOG:
                 for family in ("old", "new"):
-                    item = {"get_restore_job": cluster.restore_job_ids[0],
-                            "get_snapshot": cluster.snapshot_ids[0]}.get(ep.key)
-                    response = call(client, ep.key, family, *ids(cluster, item),
-                                    json=request_body(ep.key, family, cluster))
+                    item = {
+                        "get_restore_job": cluster.restore_job_ids[0],
+                        "get_snapshot": cluster.snapshot_ids[0],
+                    }.get(ep.key)
+                    response = call(
+                        client,
+                        ep.key,
+                        family,
+                        *ids(cluster, item),
+                        json=request_body(ep.key, family, cluster),
+                    )
                     out.append(response.content.replace(sandbox.base_url.encode(), b""))
         return out
 

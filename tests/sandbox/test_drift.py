@@ -47,8 +47,9 @@ def test_missing_field_in_one_family(sandbox_factory):
 
 
 def test_type_change(sandbox_factory):
-    sandbox = sandbox_factory(drift=[{"field": "restoreScheduledDate", "kind": "type"},
-                                     {"field": "deliveryType", "kind": "type"}])
+    sandbox = sandbox_factory(
+        drift=[{"field": "restoreScheduledDate", "kind": "type"}, {"field": "deliveryType", "kind": "type"}]
+    )
     old, new = _both(sandbox, _all_jobs(sandbox)[0])
     assert isinstance(old["restoreScheduledDate"], str) and isinstance(new["restoreScheduledDate"], int)
     assert new["deliveryType"] == [old["deliveryType"]]
@@ -71,8 +72,9 @@ def test_renamed_field_drifts_under_either_name_and_in_the_old_family(sandbox_fa
 def test_snapshot_drift_and_pinned_ids(sandbox_factory):
     base = sandbox_factory()
     snap_id = base.dataset.first_cluster().snapshot_ids[1]
-    sandbox = sandbox_factory(drift=[{"field": "mongoDBVersion", "kind": "value", "record": "snapshot",
-                                      "ids": [snap_id]}])
+    sandbox = sandbox_factory(
+        drift=[{"field": "mongoDBVersion", "kind": "value", "record": "snapshot", "ids": [snap_id]}]
+    )
     assert set(sandbox.drifted) == {snap_id}
     old, new = _both(sandbox, snap_id, "get_snapshot")
     assert old["mongoDBVersion"] + "-drift" == new["mongoDBVersion"]

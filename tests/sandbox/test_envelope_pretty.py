@@ -21,8 +21,13 @@ def test_envelope_wraps_a_single_resource(sandbox, family):
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
         plain = call(client, "get_restore_job", family, *ids(cluster, cluster.restore_job_ids[0]))
-        wrapped = call(client, "get_restore_job", family, *ids(cluster, cluster.restore_job_ids[0]),
-                       params={"envelope": "true"})
+        wrapped = call(
+            client,
+            "get_restore_job",
+            family,
+            *ids(cluster, cluster.restore_job_ids[0]),
+            params={"envelope": "true"},
+        )
     assert wrapped.status_code == 200
     assert wrapped.json() == {"status": 200, "content": plain.json()}
 
@@ -31,8 +36,13 @@ def test_envelope_wraps_a_single_resource(sandbox, family):
 def test_envelope_on_a_list_adds_status(sandbox, family):
     with digest_client(sandbox) as client:
         plain = call(client, "list_snapshots", family, *ids(sandbox.dataset.first_cluster()))
-        wrapped = call(client, "list_snapshots", family, *ids(sandbox.dataset.first_cluster()),
-                       params={"envelope": "true"})
+        wrapped = call(
+            client,
+            "list_snapshots",
+            family,
+            *ids(sandbox.dataset.first_cluster()),
+            params={"envelope": "true"},
+        )
     body = wrapped.json()
     assert wrapped.status_code == 200 and body.pop("status") == 200
     # the self link carries the request's own query only for paginated lists; compare the rest
@@ -43,7 +53,9 @@ def test_envelope_on_a_list_adds_status(sandbox, family):
 def test_envelope_turns_an_error_into_200(sandbox, family):
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
-        response = call(client, "get_restore_job", family, *ids(cluster, "0" * 24), params={"envelope": "true"})
+        response = call(
+            client, "get_restore_job", family, *ids(cluster, "0" * 24), params={"envelope": "true"}
+        )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == 404
@@ -55,10 +67,11 @@ def test_pretty_indents_the_same_document(sandbox, family):
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
         plain = call(client, "get_snapshot", family, *ids(cluster, cluster.snapshot_ids[0]))
-        pretty = call(client, "get_snapshot", family, *ids(cluster, cluster.snapshot_ids[0]),
-                      params={"pretty": "true"})
+        pretty = call(
+            client, "get_snapshot", family, *ids(cluster, cluster.snapshot_ids[0]), params={"pretty": "true"}
+        )
     assert "\n" not in plain.text
-    assert pretty.text.startswith("{\n  \"")
+    assert pretty.text.startswith('{\n  "')
     assert json.loads(pretty.text) == plain.json()
 
 
@@ -73,6 +86,11 @@ def test_invalid_boolean_is_a_bad_request(sandbox, params):
 
 def test_booleans_are_case_insensitive(sandbox):
     with digest_client(sandbox) as client:
-        response = call(client, "list_snapshots", "old", *ids(sandbox.dataset.first_cluster()),
-                        params={"envelope": "TRUE"})
+        response = call(
+            client,
+            "list_snapshots",
+            "old",
+            *ids(sandbox.dataset.first_cluster()),
+            params={"envelope": "TRUE"},
+        )
     assert response.json()["status"] == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sandbox.helpers import CATALOG, FACTS, FAMILIES, call, digest_client, error_code, ids, op, path
+from tests.sandbox.helpers import CATALOG, FACTS, FAMILIES, call, digest_client, ids, op, path
 
 pytestmark = pytest.mark.timeout(60)
 ERROR_FIELDS = {"error", "detail", "reason", "errorCode", "parameters"}
@@ -14,7 +14,7 @@ ITEM_ENDPOINTS = ("get_restore_job", "get_snapshot")
 def _check_body(response, status):
     body = response.json()
     assert response.status_code == status
-    assert ERROR_FIELDS <= set(body) and body["error"] == status
+    assert set(body) >= ERROR_FIELDS and body["error"] == status
     assert set(body) <= set(CATALOG.error_body_fields)
     return body
 
@@ -33,8 +33,10 @@ def test_unknown_project_and_cluster(sandbox, endpoint, family):
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@pytest.mark.parametrize("endpoint,code", [("get_restore_job", "TENANT_RESTORE_NOT_FOUND"),
-                                           ("get_snapshot", "TENANT_SNAPSHOT_NOT_FOUND")])
+@pytest.mark.parametrize(
+    "endpoint,code",
+    [("get_restore_job", "TENANT_RESTORE_NOT_FOUND"), ("get_snapshot", "TENANT_SNAPSHOT_NOT_FOUND")],
+)
 def test_unknown_item(sandbox, endpoint, code, family):
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
@@ -64,8 +66,10 @@ def test_malformed_cluster_name_and_item_id(sandbox, endpoint, family):
     with digest_client(sandbox) as client:
         bad_name = call(client, endpoint, family, cluster.project_id, "-starts-with-dash", "0" * 24)
         bad_item = call(client, endpoint, family, cluster.project_id, cluster.name, "XYZ")
-    for response, param, value in ((bad_name, operation.path_params[1], "-starts-with-dash"),
-                                   (bad_item, operation.path_params[2], "XYZ")):
+    for response, param, value in (
+        (bad_name, operation.path_params[1], "-starts-with-dash"),
+        (bad_item, operation.path_params[2], "XYZ"),
+    ):
         body = _check_body(response, 400)
         assert body["errorCode"] == FACTS["errors"]["invalid_path_param"]["errorCode"] == "VALIDATION_ERROR"
         assert body["parameters"] == [param, value]  # the family's own parameter name
@@ -77,8 +81,9 @@ def test_unknown_route_and_wrong_method(sandbox):
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
         unknown = client.get("/api/atlas/v2/nowhere")
-        wrong = client.delete(path(operation, *ids(cluster, cluster.snapshot_ids[0])),
-                              headers={"Accept": operation.media_type})
+        wrong = client.delete(
+            path(operation, *ids(cluster, cluster.snapshot_ids[0])), headers={"Accept": operation.media_type}
+        )
     assert _check_body(unknown, 404)["errorCode"] == "RESOURCE_NOT_FOUND"
     assert _check_body(wrong, 405)["errorCode"] == FACTS["errors"]["method_not_allowed"]["errorCode"]
 
@@ -105,8 +110,10 @@ def test_oversized_body_is_refused_and_expect_continue_is_honoured(sandbox_facto
 
     sandbox = sandbox_factory()
     with socket.create_connection((sandbox.host, sandbox.port), timeout=5) as sock:
-        sock.sendall(b"POST /api/oauth/token HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-                     b"Content-Length: 2000000\r\n\r\n")
+        sock.sendall(
+            b"POST /api/oauth/token HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 2000000\r\n\r\n"
+        )
         assert sock.recv(1024).startswith(b"HTTP/1.1 100 Continue")
         sock.sendall(b"x" * 1_100_000)
         data = b""

@@ -1,4 +1,5 @@
-"""Flex lists paginate (pageNum, itemsPerPage 1..500 default 100, includeCount, links); tenant lists do not."""
+"""Flex lists paginate (pageNum, itemsPerPage 1..500 default 100, includeCount, links); tenant lists
+do not."""
 
 from __future__ import annotations
 
@@ -15,8 +16,15 @@ pytestmark = pytest.mark.timeout(60)
 def big(request):
     from flexmigrate.sandbox import SandboxConfig, serve_in_background
 
-    with serve_in_background(SandboxConfig(projects=1, clusters_per_project=1, restore_jobs_per_cluster=250,
-                                           snapshots_per_cluster=7, rate_limit_scale=0)) as running:
+    with serve_in_background(
+        SandboxConfig(
+            projects=1,
+            clusters_per_project=1,
+            restore_jobs_per_cluster=250,
+            snapshots_per_cluster=7,
+            rate_limit_scale=0,
+        )
+    ) as running:
         yield running
 
 
@@ -55,22 +63,42 @@ def test_following_next_links_visits_every_job_once_in_order(big):
 
 def test_page_past_the_end_is_empty_with_previous_link(big):
     with digest_client(big) as client:
-        body = call(client, "list_restore_jobs", "new", *ids(big.dataset.first_cluster()),
-                    params={"pageNum": 9, "itemsPerPage": 100}).json()
+        body = call(
+            client,
+            "list_restore_jobs",
+            "new",
+            *ids(big.dataset.first_cluster()),
+            params={"pageNum": 9, "itemsPerPage": 100},
+        ).json()
     assert body["results"] == [] and body["totalCount"] == 250
     assert set(_links(body)) == {"self", "previous"}
 
 
 def test_include_count_false_omits_total(big):
     with digest_client(big) as client:
-        body = call(client, "list_snapshots", "new", *ids(big.dataset.first_cluster()),
-                    params={"includeCount": "false"}).json()
+        body = call(
+            client,
+            "list_snapshots",
+            "new",
+            *ids(big.dataset.first_cluster()),
+            params={"includeCount": "false"},
+        ).json()
     assert "totalCount" not in body and len(body["results"]) == 7
 
 
-@pytest.mark.parametrize("params", [{"itemsPerPage": 0}, {"itemsPerPage": 501}, {"pageNum": 0},
-                                    {"pageNum": "x"}, {"itemsPerPage": "1.5"}, {"pageNum": "+2"},
-                                    {"itemsPerPage": "1_0"}, {"pageNum": " 2"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"itemsPerPage": 0},
+        {"itemsPerPage": 501},
+        {"pageNum": 0},
+        {"pageNum": "x"},
+        {"itemsPerPage": "1.5"},
+        {"pageNum": "+2"},
+        {"itemsPerPage": "1_0"},
+        {"pageNum": " 2"},
+    ],
+)
 def test_out_of_range_paging_is_a_bad_request(big, params):
     with digest_client(big) as client:
         response = call(client, "list_restore_jobs", "new", *ids(big.dataset.first_cluster()), params=params)
@@ -80,14 +108,24 @@ def test_out_of_range_paging_is_a_bad_request(big, params):
 
 def test_max_page_size_is_accepted(big):
     with digest_client(big) as client:
-        body = call(client, "list_restore_jobs", "new", *ids(big.dataset.first_cluster()),
-                    params={"itemsPerPage": 500}).json()
+        body = call(
+            client,
+            "list_restore_jobs",
+            "new",
+            *ids(big.dataset.first_cluster()),
+            params={"itemsPerPage": 500},
+        ).json()
     assert len(body["results"]) == 250 and set(_links(body)) == {"self"}
 
 
 def test_tenant_lists_do_not_paginate(big):
     with digest_client(big) as client:
-        body = call(client, "list_restore_jobs", "old", *ids(big.dataset.first_cluster()),
-                    params={"itemsPerPage": 10, "pageNum": 2}).json()
+        body = call(
+            client,
+            "list_restore_jobs",
+            "old",
+            *ids(big.dataset.first_cluster()),
+            params={"itemsPerPage": 10, "pageNum": 2},
+        ).json()
     assert len(body["results"]) == 250 and body["totalCount"] == 250
     assert set(_links(body)) == {"self"}

@@ -25,8 +25,10 @@ def test_bucket_empties_then_429_with_atlas_body_and_retry_after(sandbox_factory
     assert 1 <= retry_after <= 20  # one token of 3 per 60 s comes back within 20 s
     spec = LIMITS["buckets"]["new"]
     assert body["parameters"] == [spec["endpoint_set"], retry_after, 3, 3, spec["refill_seconds"]]
-    assert body["detail"] == (f"Rate limit exceeded for {spec['endpoint_set']}. Please retry after {retry_after} "
-                              f"seconds. Request capacity: 3. Refill rate: 3 per {spec['refill_seconds']} seconds.")
+    assert body["detail"] == (
+        f"Rate limit exceeded for {spec['endpoint_set']}. Please retry after {retry_after} "
+        f"seconds. Request capacity: 3. Refill rate: 3 per {spec['refill_seconds']} seconds."
+    )
 
 
 def test_families_and_projects_have_separate_buckets(sandbox_factory):
@@ -46,8 +48,10 @@ def test_headers_can_be_omitted_and_limiting_turned_off(sandbox_factory):
         response = call(client, "list_snapshots", "old", *ids(quiet.dataset.first_cluster()))
     assert response.status_code == 200 and "RateLimit-Limit" not in response.headers
     with digest_client(unlimited) as client:
-        statuses = {call(client, "list_snapshots", "old", *ids(unlimited.dataset.first_cluster())).status_code
-                    for _ in range(150)}
+        statuses = {
+            call(client, "list_snapshots", "old", *ids(unlimited.dataset.first_cluster())).status_code
+            for _ in range(150)
+        }
     assert statuses == {200}
 
 

@@ -17,7 +17,9 @@ def fresh(sandbox_factory):
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@pytest.mark.parametrize("endpoint,delivery", [("create_restore_job", "RESTORE"), ("download_snapshot", "DOWNLOAD")])
+@pytest.mark.parametrize(
+    "endpoint,delivery", [("create_restore_job", "RESTORE"), ("download_snapshot", "DOWNLOAD")]
+)
 def test_created_job_is_visible_through_both_families(fresh, endpoint, delivery, family):
     cluster = fresh.dataset.first_cluster()
     before = len(cluster.restore_job_ids)
@@ -40,27 +42,33 @@ def test_restore_to_another_project_cluster(fresh, family):
     projects = list(fresh.dataset.projects.values())
     source, target = projects[0], projects[1]
     cluster = next(iter(source.clusters.values()))
-    body = {"snapshotId": cluster.snapshot_ids[0], "targetDeploymentItemName": target.cluster_names[0],
-            "targetProjectId": target.id}
+    body = {
+        "snapshotId": cluster.snapshot_ids[0],
+        "targetDeploymentItemName": target.cluster_names[0],
+        "targetProjectId": target.id,
+    }
     with digest_client(fresh) as client:
         job = call(client, "create_restore_job", family, *ids(cluster), json=body).json()
     assert job["targetProjectId"] == target.id and job["targetDeploymentItemName"] == target.cluster_names[0]
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@pytest.mark.parametrize("change,status,code", [
-    ({"snapshotId": None}, 400, "MISSING_ATTRIBUTE"),
-    ({"targetDeploymentItemName": None}, 400, "MISSING_ATTRIBUTE"),
-    ({"snapshotId": "nothex"}, 400, "INVALID_ATTRIBUTE"),
-    ({"snapshotId": "a" * 24 + "\n"}, 400, "INVALID_ATTRIBUTE"),
-    ({"snapshotId": 42}, 400, "INVALID_ATTRIBUTE"),
-    ({"targetDeploymentItemName": "bad/name"}, 400, "INVALID_ATTRIBUTE"),
-    ({"targetProjectId": "123"}, 400, "INVALID_ATTRIBUTE"),
-    ({"surprise": 1}, 400, "INVALID_ATTRIBUTE"),
-    ({"snapshotId": "a" * 24}, 404, "TENANT_SNAPSHOT_NOT_FOUND"),
-    ({"targetDeploymentItemName": "ghost"}, 404, "CLUSTER_NOT_FOUND"),
-    ({"targetProjectId": "b" * 24}, 404, "RESOURCE_NOT_FOUND"),
-])
+@pytest.mark.parametrize(
+    "change,status,code",
+    [
+        ({"snapshotId": None}, 400, "MISSING_ATTRIBUTE"),
+        ({"targetDeploymentItemName": None}, 400, "MISSING_ATTRIBUTE"),
+        ({"snapshotId": "nothex"}, 400, "INVALID_ATTRIBUTE"),
+        ({"snapshotId": "a" * 24 + "\n"}, 400, "INVALID_ATTRIBUTE"),
+        ({"snapshotId": 42}, 400, "INVALID_ATTRIBUTE"),
+        ({"targetDeploymentItemName": "bad/name"}, 400, "INVALID_ATTRIBUTE"),
+        ({"targetProjectId": "123"}, 400, "INVALID_ATTRIBUTE"),
+        ({"surprise": 1}, 400, "INVALID_ATTRIBUTE"),
+        ({"snapshotId": "a" * 24}, 404, "TENANT_SNAPSHOT_NOT_FOUND"),
+        ({"targetDeploymentItemName": "ghost"}, 404, "CLUSTER_NOT_FOUND"),
+        ({"targetProjectId": "b" * 24}, 404, "RESOURCE_NOT_FOUND"),
+    ],
+)
 def test_create_body_is_validated(fresh, family, change, status, code):
     cluster = fresh.dataset.first_cluster()
     body = {**request_body("create_restore_job", family, cluster), **change}
@@ -83,19 +91,33 @@ def test_read_only_fields_are_ignored(fresh, family):
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b""])
 def test_malformed_json_is_refused(fresh, family, raw):
     with digest_client(fresh) as client:
-        response = call(client, "create_restore_job", family, *ids(fresh.dataset.first_cluster()), content=raw,
-                        headers={"Content-Type": "application/json"})
+        response = call(
+            client,
+            "create_restore_job",
+            family,
+            *ids(fresh.dataset.first_cluster()),
+            content=raw,
+            headers={"Content-Type": "application/json"},
+        )
     assert response.status_code == 400 and error_code(response) == "INVALID_JSON"
 
 
 def test_flex_download_accepts_only_snapshot_id(fresh):
     cluster = fresh.dataset.first_cluster()
     with digest_client(fresh) as client:
-        extra = call(client, "download_snapshot", "new", *ids(cluster),
-                     json={"snapshotId": cluster.snapshot_ids[0], "targetDeploymentItemName": cluster.name})
-        only = call(client, "download_snapshot", "new", *ids(cluster), json={"snapshotId": cluster.snapshot_ids[0]})
-        tenant_short = call(client, "download_snapshot", "old", *ids(cluster),
-                            json={"snapshotId": cluster.snapshot_ids[0]})
+        extra = call(
+            client,
+            "download_snapshot",
+            "new",
+            *ids(cluster),
+            json={"snapshotId": cluster.snapshot_ids[0], "targetDeploymentItemName": cluster.name},
+        )
+        only = call(
+            client, "download_snapshot", "new", *ids(cluster), json={"snapshotId": cluster.snapshot_ids[0]}
+        )
+        tenant_short = call(
+            client, "download_snapshot", "old", *ids(cluster), json={"snapshotId": cluster.snapshot_ids[0]}
+        )
     assert extra.status_code == 400 and error_code(extra) == "INVALID_ATTRIBUTE"
     assert extra.json()["parameters"] == ["targetDeploymentItemName"]
     assert only.status_code == 200

@@ -20,7 +20,9 @@ def retired():
 @pytest.mark.parametrize("endpoint", [ep.key for ep in CATALOG])
 def test_tenant_endpoints_are_gone(retired, endpoint):
     cluster = retired.dataset.first_cluster()
-    item = {"get_restore_job": cluster.restore_job_ids[0], "get_snapshot": cluster.snapshot_ids[0]}.get(endpoint)
+    item = {"get_restore_job": cluster.restore_job_ids[0], "get_snapshot": cluster.snapshot_ids[0]}.get(
+        endpoint
+    )
     with digest_client(retired) as client:
         gone = call(client, endpoint, "old", *ids(cluster, item), json=request_body(endpoint, "old", cluster))
     assert gone.status_code == 410
@@ -34,7 +36,10 @@ def test_tenant_endpoints_are_gone(retired, endpoint):
 def test_flex_still_answers(retired):
     cluster = retired.dataset.first_cluster()
     with digest_client(retired) as client:
-        assert call(client, "get_restore_job", "new", *ids(cluster, cluster.restore_job_ids[0])).status_code == 200
+        assert (
+            call(client, "get_restore_job", "new", *ids(cluster, cluster.restore_job_ids[0])).status_code
+            == 200
+        )
 
 
 def test_retired_still_requires_authentication(retired):
