@@ -18,6 +18,7 @@ def test_bucket_empties_then_429_with_atlas_body_and_retry_after(sandbox_factory
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert [a.headers["RateLimit-Limit"] for a in answers] == ["3"] * 4
     assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    assert all("Retry-After" not in a.headers for a in answers[:3])  # Atlas sends it only when limited
     limited = answers[-1]
     body = limited.json()
     assert error_code(limited) == LIMITS["errorCode"] == "RATE_LIMITED_TOKEN_BUCKET"
