@@ -19,9 +19,14 @@ _ORDER = {FixKind.SAFE: 0, FixKind.UNSAFE: 1, FixKind.MANUAL: 2}
 
 
 def migrated_calls(ctx: ModuleContext) -> Iterator[tuple[EndpointCall, cst.Call]]:
-    """Endpoint calls whose URL is being rewritten and whose sending call is known."""
+    """Endpoint calls whose URL is being rewritten and whose sending call is known.
+
+    One request is acted on once, even if two URL pieces of it were matched.
+    """
+    seen: set[int] = set()
     for ec in ctx.endpoint_calls:
-        if ec.rewritten and ec.call is not None and ec.fix is not FixKind.MANUAL:
+        if ec.rewritten and ec.call is not None and ec.fix is not FixKind.MANUAL and id(ec.call) not in seen:
+            seen.add(id(ec.call))
             yield ec, ec.call
 
 

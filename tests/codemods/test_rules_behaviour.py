@@ -53,6 +53,12 @@ def test_a_dependent_fix_is_never_surer_than_the_url_fix() -> None:
     assert _codes(rules_on(ctx)) == ["FM201:unsafe", "FM301:unsafe"]
 
 
+def test_one_request_is_acted_on_once() -> None:
+    ctx = context(RESTORE)
+    ctx.endpoint_calls = ctx.endpoint_calls * 2  # the same request matched twice
+    assert _codes(rules_on(ctx)) == ["FM201:safe", "FM301:safe"]
+
+
 def test_calls_whose_url_is_not_rewritten_are_left_to_the_url_rule() -> None:
     ctx = context(RESTORE)
     for ec in ctx.endpoint_calls:
