@@ -26,7 +26,9 @@ def allowed_fixes(unsafe_fixes: bool) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def fix_text(source: str, findings: Sequence[Finding], *, unsafe_fixes: bool = False) -> tuple[str, list[Finding]]:
+def fix_text(
+    source: str, findings: Sequence[Finding], *, unsafe_fixes: bool = False
+) -> tuple[str, list[Finding]]:
     """``source`` with the allowed fixes applied, and the findings whose fixes went in.
 
     Findings are taken in source order and applied whole or not at all; one whose edits clash with
@@ -62,7 +64,9 @@ class MigrateToFlex(Codemod):
             help="also warn about retired paths and operation IDs in comments and docstrings (never edited)",
         )
 
-    def __init__(self, context: CodemodContext, unsafe_fixes: bool = False, report_comments: bool = False) -> None:
+    def __init__(
+        self, context: CodemodContext, unsafe_fixes: bool = False, report_comments: bool = False
+    ) -> None:
         super().__init__(context)
         self.unsafe_fixes = unsafe_fixes
         self.options = AnalyzeOptions(report_comments=report_comments)
@@ -75,7 +79,9 @@ class MigrateToFlex(Codemod):
         allowed = allowed_fixes(self.unsafe_fixes)
         for finding in findings:
             if finding.fixable and finding.fix.value in allowed and finding not in picked:
-                self.warn(f"{_where(finding)} {finding.rule}: fix left for the next run (overlaps another fix)")
+                self.warn(
+                    f"{_where(finding)} {finding.rule}: fix left for the next run (overlaps another fix)"
+                )
             elif finding.fix is FixKind.MANUAL:
                 self.warn(f"{_where(finding)} {finding.rule} [manual]: {finding.message}")
             elif finding.fix is FixKind.UNSAFE and not self.unsafe_fixes:

@@ -38,7 +38,7 @@ class _Mentions:
             rest = ep.old.path
             for p in prefixes:
                 if rest.startswith(p):
-                    rest = rest[len(p):]
+                    rest = rest[len(p) :]
             segments = rest.strip("/").split("/")
             parts = [_PLACEHOLDER if s.startswith("{") else re.escape(s) for s in segments]
             head = ""
@@ -73,7 +73,9 @@ def _docstring(node: cst.CSTNode) -> cst.BaseExpression | None:
         return None
     first = body[0]
     statement = first.body[0] if isinstance(first, cst.SimpleStatementLine) and first.body else first
-    if isinstance(statement, cst.Expr) and isinstance(statement.value, (cst.SimpleString, cst.ConcatenatedString)):
+    if isinstance(statement, cst.Expr) and isinstance(
+        statement.value, (cst.SimpleString, cst.ConcatenatedString)
+    ):
         return statement.value
     return None
 
@@ -102,11 +104,15 @@ def check_comments(ctx: ModuleContext) -> Iterator[Finding]:
         for m_start, m_end, rule, ep in mentions.find(text):
             what = "path" if rule == "FM501" else "operation ID"
             finding = ctx.finding(
-                node, rule,
+                node,
+                rule,
                 f"{kind} mentions the retired {what} {text[m_start:m_end]!r} ({ep.old.method} {ep.old.operation_id}); "
                 f"it is replaced by {ep.new.method} {ep.new.path} ({ep.new.operation_id})",
-                FixKind.MANUAL, ep,
+                FixKind.MANUAL,
+                ep,
             )
             line, column = ctx.line_col(start + m_start)
             end_line, end_column = ctx.line_col(start + m_end)
-            yield dataclasses.replace(finding, line=line, column=column, end_line=end_line, end_column=end_column)
+            yield dataclasses.replace(
+                finding, line=line, column=column, end_line=end_line, end_column=end_column
+            )

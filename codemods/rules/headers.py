@@ -83,12 +83,16 @@ def check_headers(ctx: ModuleContext) -> Iterator[Finding]:
             edited |= spans
             yield finding
     for ec in unlinked_calls(ctx):
-        content_type = f" (and {CONTENT_TYPE}, if it sets one)" if ec.endpoint.new.method in _BODY_METHODS else ""
+        content_type = (
+            f" (and {CONTENT_TYPE}, if it sets one)" if ec.endpoint.new.method in _BODY_METHODS else ""
+        )
         yield ctx.finding(
-            ec.url_node, "FM203",
+            ec.url_node,
+            "FM203",
             f"the request that sends this URL was not found, so its headers cannot be checked: make sure it "
             f"sends {ACCEPT}: {ec.endpoint.new.media_type}{content_type}",
-            FixKind.MANUAL, ec.endpoint,
+            FixKind.MANUAL,
+            ec.endpoint,
         )
 
 
@@ -107,7 +111,9 @@ class _CallHeaders:
 
     # -- findings -------------------------------------------------------------------------------
     def _finding(self, node: cst.CSTNode, rule: str, message: str, fix: FixKind, edits=()) -> Finding:
-        return self.ctx.finding(node, rule, message, capped(fix, self.ec) if edits else fix, self.ec.endpoint, edits)
+        return self.ctx.finding(
+            node, rule, message, capped(fix, self.ec) if edits else fix, self.ec.endpoint, edits
+        )
 
     def _line(self, node: cst.CSTNode) -> int:
         return flow.line_of(self.ctx, node)
@@ -128,7 +134,8 @@ class _CallHeaders:
                 continue
             if own.opaque:
                 yield self._finding(
-                    self.call, "FM203",
+                    self.call,
+                    "FM203",
                     f"the {header} header may come from the mapping spread at line {self._line(own.opaque[0])}; "
                     f"make sure this call sends {header}: {self.new_media}",
                     FixKind.MANUAL,
@@ -154,7 +161,8 @@ class _CallHeaders:
         if value is None:
             node = site.value if site.value is not None else site.anchor
             yield self._finding(
-                node, "FM203",
+                node,
+                "FM203",
                 f"{header} is not a literal ({where}); it must be {self.new_media} for "
                 f"{self.ec.endpoint.new.operation_id}",
                 FixKind.MANUAL,
@@ -167,20 +175,25 @@ class _CallHeaders:
                     edit = literals.replace_value(self.ctx, site.value, self.new_media)
                     if edit is not None:
                         yield self._finding(
-                            site.value, "FM204",
+                            site.value,
+                            "FM204",
                             f"Accept {value!r} names no Atlas version; the Flex operation needs {self.new_media}",
-                            FixKind.SAFE, [edit],
+                            FixKind.SAFE,
+                            [edit],
                         )
                         return
                 self.overrides[header] = (
-                    "FM204", f"its Accept {value!r} ({where}) names no Atlas version", FixKind.UNSAFE
+                    "FM204",
+                    f"its Accept {value!r} ({where}) names no Atlas version",
+                    FixKind.UNSAFE,
                 )
             return
         if found.version >= self.new:
             return  # already served under the Flex version (Atlas picks the latest version <= asked)
         if found.version != self.old:
             yield self._finding(
-                site.value, "FM205",
+                site.value,
+                "FM205",
                 f"{header} asks for version {found.version} ({where}); "
                 f"{self.ec.endpoint.new.operation_id} is served from {self.new} on",
                 FixKind.MANUAL,
@@ -188,22 +201,27 @@ class _CallHeaders:
             return
         if not editable:
             self.overrides[header] = (
-                "FM202", f"the shared {header} ({where}) is {self.ec.endpoint.old.media_type}", FixKind.UNSAFE
+                "FM202",
+                f"the shared {header} ({where}) is {self.ec.endpoint.old.media_type}",
+                FixKind.UNSAFE,
             )
             return
         span = literals.body_span(self.ctx, site.value) if isinstance(site.value, cst.SimpleString) else None
         if span is None:
             yield self._finding(
-                site.value, "FM203",
+                site.value,
+                "FM203",
                 f"{header} literal ({where}) cannot be edited in place; it must be {self.new_media}",
                 FixKind.MANUAL,
             )
             return
         start = span[0] + found.start
         yield self._finding(
-            site.value, "FM201",
+            site.value,
+            "FM201",
             f"{header} version {self.old} -> {self.new} for {self.ec.endpoint.new.operation_id}",
-            FixKind.SAFE, [Edit(start, start + len(self.old), self.new)],
+            FixKind.SAFE,
+            [Edit(start, start + len(self.old), self.new)],
         )
 
     def _constant(self, name: cst.Name) -> tuple[str, cst.CSTNode] | None:
@@ -225,7 +243,8 @@ class _CallHeaders:
             return
         if found.version != self.old:
             yield self._finding(
-                name, "FM205",
+                name,
+                "FM205",
                 f"{header} asks for version {found.version} ({where}); "
                 f"{self.ec.endpoint.new.operation_id} is served from {self.new} on",
                 FixKind.MANUAL,
@@ -237,9 +256,11 @@ class _CallHeaders:
         start, end = self.ctx.span(name)
         flex_value = value[: found.start] + self.new + value[found.end :]
         yield self._finding(
-            name, "FM206",
+            name,
+            "FM206",
             f"{header} comes from the shared constant {where}, left as it is; this call now sends {flex_value}",
-            FixKind.SAFE, [Edit(start, end, literals.quoted(flex_value))],
+            FixKind.SAFE,
+            [Edit(start, end, literals.quoted(flex_value))],
         )
 
     # -- the call's own headers= -----------------------------------------------------------------
@@ -247,7 +268,8 @@ class _CallHeaders:
         if arg is None:
             if flow.has_star_kwargs(self.call):
                 return Source(), self._finding(
-                    self.call, "FM203",
+                    self.call,
+                    "FM203",
                     f"headers may be passed through **kwargs; make sure this call sends Accept: {self.new_media}",
                     FixKind.MANUAL,
                 )
@@ -258,22 +280,25 @@ class _CallHeaders:
         if isinstance(value, cst.Name):
             bound = flow.binding(self.ctx, value)
             if bound is not None and bound.kind == "assign" and isinstance(bound.value, cst.Dict):
-                local = flow.same_function(self.ctx, bound.target, self.call) and flow.enclosing_function(
-                    self.ctx, self.call
-                ) is not None
+                local = (
+                    flow.same_function(self.ctx, bound.target, self.call)
+                    and flow.enclosing_function(self.ctx, self.call) is not None
+                )
                 source = self._dict_source(bound.value, editable=local and not self._shared(bound))
                 if local:  # changes made in this function count, edited only if the dict is this call's
                     self._add_local_updates(bound, source)
                 return source, None
             where = f"line {self._line(bound.target)}" if bound is not None else "elsewhere"
             return Source(), self._finding(
-                value, "FM203",
+                value,
+                "FM203",
                 f"headers come from {value.value!r} (defined {where}); make sure it sends "
                 f"Accept: {self.new_media} for this call only",
                 FixKind.MANUAL,
             )
         return Source(), self._finding(
-            value, "FM203",
+            value,
+            "FM203",
             f"headers are built by an expression at line {self._line(value)}; make sure this call sends "
             f"Accept: {self.new_media}",
             FixKind.MANUAL,
@@ -313,8 +338,12 @@ class _CallHeaders:
             parent = self.ctx.parent(use)
             if isinstance(parent, cst.Arg):
                 owner = self.ctx.parent(parent)
-                if not (isinstance(owner, cst.Call) and id(owner) in migrated and parent.keyword is not None
-                        and parent.keyword.value == "headers"):
+                if not (
+                    isinstance(owner, cst.Call)
+                    and id(owner) in migrated
+                    and parent.keyword is not None
+                    and parent.keyword.value == "headers"
+                ):
                     return True
             elif isinstance(parent, cst.Attribute) and parent.value is use:
                 if parent.attr.value not in ("update", "get", "setdefault", "__setitem__"):
@@ -443,11 +472,14 @@ class _CallHeaders:
         """The call itself does not set ``header``: look at what the session or client sends."""
         site = self._site(receiver.headers, header)
         if site is not None:
-            yield from self._check_site(site, header, False, f"session header, line {self._line(site.anchor)}")
+            yield from self._check_site(
+                site, header, False, f"session header, line {self._line(site.anchor)}"
+            )
             return
         if receiver.headers.opaque:
             yield self._finding(
-                self.call, "FM203",
+                self.call,
+                "FM203",
                 f"the session's headers are set from a mapping at line {self._line(receiver.headers.opaque[0])} "
                 f"this rule cannot read; make sure this call sends {header}: {self.new_media}",
                 FixKind.MANUAL,
@@ -463,7 +495,9 @@ class _CallHeaders:
                 why = "no Accept header is visible and v2 requires a versioned one"
                 self.overrides[header] = ("FM204", why, FixKind.UNSAFE)
             return
-        where = f" (defined at line {self._line(receiver.defined_at)})" if receiver.defined_at is not None else ""
+        where = (
+            f" (defined at line {self._line(receiver.defined_at)})" if receiver.defined_at is not None else ""
+        )
         if self.ec.legacy_v1:
             why = (
                 f"the v1.0 call set no Accept header and v2 requires a versioned one; its client{where} "
@@ -472,7 +506,8 @@ class _CallHeaders:
             self.overrides[header] = ("FM204", why, FixKind.UNSAFE)
             return
         yield self._finding(
-            self.call, "FM203",
+            self.call,
+            "FM203",
             f"the Accept header of this call comes from its client{where}, which this rule cannot read; "
             f"{self.ec.endpoint.new.operation_id} needs Accept: {self.new_media}",
             FixKind.MANUAL,
@@ -480,7 +515,9 @@ class _CallHeaders:
 
     # -- giving the call its own header -----------------------------------------------------------
     def _give_own_headers(self, arg: cst.Arg | None) -> Iterator[Finding]:
-        entries = ", ".join(f"{literals.quoted(h)}: {literals.quoted(self.new_media)}" for h in self.overrides)
+        entries = ", ".join(
+            f"{literals.quoted(h)}: {literals.quoted(self.new_media)}" for h in self.overrides
+        )
         reasons = "; ".join(why for _, why, _ in self.overrides.values())
         rules = {rule for rule, _, _ in self.overrides.values()}
         rule = "FM202" if "FM202" in rules else "FM204"
@@ -497,9 +534,11 @@ class _CallHeaders:
             edit = Edit(start, end, f"{{**{self.ctx.source[start:end]}, {entries}}}")
             node = arg.value
         yield self._finding(
-            node, rule,
+            node,
+            rule,
             f"{reasons}: this call now sends its own {', '.join(self.overrides)} {self.new_media}",
-            fix, [edit],
+            fix,
+            [edit],
         )
 
 

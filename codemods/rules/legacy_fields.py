@@ -34,8 +34,10 @@ def check_legacy_fields(ctx: ModuleContext) -> Iterator[Finding]:
         if read.container != item_path(endpoint):
             continue
         yield ctx.finding(
-            read.node, "FM351",
+            read.node,
+            "FM351",
             f"{read.key!r} was only returned by the v1.0 resource; the {endpoint.new.operation_id} response "
             "has no such field and nothing to rename it to: choose what to read instead",
-            FixKind.MANUAL, endpoint,
+            FixKind.MANUAL,
+            endpoint,
         )

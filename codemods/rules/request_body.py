@@ -34,11 +34,13 @@ def check_request_body(ctx: ModuleContext) -> Iterator[Finding]:
     for ec in unlinked_calls(ctx):
         if ec.endpoint.dropped_request_fields:
             yield ctx.finding(
-                ec.url_node, "FM402",
+                ec.url_node,
+                "FM402",
                 f"{ec.endpoint.new.operation_id} rejects the body keys "
                 f"{', '.join(sorted(ec.endpoint.dropped_request_fields))}; the request that sends this URL was "
                 "not found: make sure its body has none of them",
-                FixKind.MANUAL, ec.endpoint,
+                FixKind.MANUAL,
+                ec.endpoint,
             )
 
 
@@ -62,12 +64,18 @@ def _is_json_dumps(ctx: ModuleContext, func: cst.BaseExpression) -> bool:
         return flow.imported_module(ctx, func.value) == "json"
     if isinstance(func, cst.Name) and func.value == "dumps":
         bound = flow.binding(ctx, func)
-        return bound is not None and isinstance(bound.target, cst.ImportFrom) and bound.target.module is not None \
+        return (
+            bound is not None
+            and isinstance(bound.target, cst.ImportFrom)
+            and bound.target.module is not None
             and flow.dotted_name(bound.target.module) == "json"
+        )
     return False
 
 
-def _check(ctx: ModuleContext, ec: EndpointCall, call: cst.Call, dropped: frozenset[str]) -> Iterator[Finding]:
+def _check(
+    ctx: ModuleContext, ec: EndpointCall, call: cst.Call, dropped: frozenset[str]
+) -> Iterator[Finding]:
     body = _body_expression(ctx, call)
     op = ec.endpoint.new.operation_id
     names = ", ".join(sorted(dropped))
@@ -78,8 +86,13 @@ def _check(ctx: ModuleContext, ec: EndpointCall, call: cst.Call, dropped: frozen
         return
     if isinstance(body, cst.Name):
         bound = flow.binding(ctx, body)
-        if (bound is not None and bound.kind == "assign" and isinstance(bound.value, cst.Dict)
-                and flow.same_function(ctx, bound.target, call) and flow.enclosing_function(ctx, call) is not None):
+        if (
+            bound is not None
+            and bound.kind == "assign"
+            and isinstance(bound.value, cst.Dict)
+            and flow.same_function(ctx, bound.target, call)
+            and flow.enclosing_function(ctx, call) is not None
+        ):
             problem = _not_owned(ctx, bound, dropped)
             if problem is None:
                 yield from _edit_dict(ctx, ec, bound.value, dropped, f"the body {body.value!r}")
@@ -94,9 +107,11 @@ def _check(ctx: ModuleContext, ec: EndpointCall, call: cst.Call, dropped: frozen
     else:
         where = f"the body is built by {ctx.module.code_for_node(body)} at line {flow.line_of(ctx, body)}"
     yield ctx.finding(
-        body, "FM402",
+        body,
+        "FM402",
         f"{op} rejects the body keys {names}; {where}: make sure the body sent here has none of them",
-        FixKind.MANUAL, ec.endpoint,
+        FixKind.MANUAL,
+        ec.endpoint,
     )
 
 
@@ -128,10 +143,12 @@ def _edit_dict(
     entries = list(literals.dict_entries(node))
     if any(key is None for key, _ in entries):
         yield ctx.finding(
-            node, "FM402",
+            node,
+            "FM402",
             f"{op} rejects the body keys {', '.join(sorted(dropped))}; {what} has entries this rule cannot "
             "read (a **spread or a computed key): make sure none of them is sent",
-            FixKind.MANUAL, ec.endpoint,
+            FixKind.MANUAL,
+            ec.endpoint,
         )
         return
     remove = {i for i, (key, _) in enumerate(entries) if key in dropped}
@@ -140,7 +157,10 @@ def _edit_dict(
     keys = ", ".join(entries[i][0] for i in sorted(remove))
     kept = ", ".join(k for k, v in (ec.endpoint.request_field_map or {}).items() if v is not None)
     yield ctx.finding(
-        node, "FM401",
+        node,
+        "FM401",
         f"{op} rejects {keys} in the request body (it takes {kept}); removed",
-        capped(FixKind.SAFE, ec), ec.endpoint, literals.removal_edits(ctx, node, remove),
+        capped(FixKind.SAFE, ec),
+        ec.endpoint,
+        literals.removal_edits(ctx, node, remove),
     )

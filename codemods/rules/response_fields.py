@@ -43,15 +43,20 @@ def check_response_fields(ctx: ModuleContext) -> Iterator[Finding]:
         edit = literals.replace_value(ctx, read.node, new[-1]) if new[:-1] == read.path[:-1] else None
         if edit is None:
             yield ctx.finding(
-                read.node, "FM302",
+                read.node,
+                "FM302",
                 f"{read.key!r} is {new[-1]!r} in the {op} response; this literal cannot be edited in place",
-                FixKind.MANUAL, read.ec.endpoint,
+                FixKind.MANUAL,
+                read.ec.endpoint,
             )
             continue
         yield ctx.finding(
-            read.node, "FM301",
+            read.node,
+            "FM301",
             f"response field {read.key!r} is {new[-1]!r} in the {op} response",
-            capped(FixKind.SAFE, read.ec), read.ec.endpoint, [edit],
+            capped(FixKind.SAFE, read.ec),
+            read.ec.endpoint,
+            [edit],
         )
     watched: dict[str, list[tuple[EndpointCall, str]]] = {}
     for ec in [ec for ec, _ in migrated_calls(ctx)] + list(unlinked_calls(ctx)):
@@ -71,10 +76,12 @@ def check_response_fields(ctx: ModuleContext) -> Iterator[Finding]:
         else:
             why = f"this rule cannot tell where the value comes from ({found.why})"
         yield ctx.finding(
-            candidate.node, "FM302",
+            candidate.node,
+            "FM302",
             f"{candidate.key!r} may be read from a migrated response: {why}; "
             f"in the {op} response the field is {new_name!r}",
-            FixKind.MANUAL, ec.endpoint,
+            FixKind.MANUAL,
+            ec.endpoint,
         )
 
 

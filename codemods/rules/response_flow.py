@@ -103,8 +103,11 @@ class _Forward:
                     self.follow(parent, (*path, key))
         elif isinstance(parent, cst.ComparisonTarget) and parent.comparator is expr and path is not None:
             comparison = ctx.parent(parent)
-            if (isinstance(comparison, cst.Comparison) and len(comparison.comparisons) == 1
-                    and isinstance(parent.operator, (cst.In, cst.NotIn))):
+            if (
+                isinstance(comparison, cst.Comparison)
+                and len(comparison.comparisons) == 1
+                and isinstance(parent.operator, (cst.In, cst.NotIn))
+            ):
                 self._read(comparison.left, path)
         elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is expr:
             target = parent.targets[0].target if isinstance(parent, cst.Assign) else parent.target
@@ -134,14 +137,25 @@ class _Forward:
     def _enumerated(self, arg: cst.Arg, path: Path) -> None:
         """``for i, item in enumerate(value)``: ``item`` is an element of ``value``."""
         call = self.ctx.parent(arg)
-        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "enumerate"
-                and call.args and call.args[0] is arg and arg.keyword is None and not arg.star):
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Name)
+            and call.func.value == "enumerate"
+            and call.args
+            and call.args[0] is arg
+            and arg.keyword is None
+            and not arg.star
+        ):
             return
         loop = self.ctx.parent(call)
         if not (isinstance(loop, (cst.For, cst.CompFor)) and loop.iter is call):
             return
         target = loop.target
-        if isinstance(target, cst.Tuple) and len(target.elements) == 2 and isinstance(target.elements[1].value, cst.Name):
+        if (
+            isinstance(target, cst.Tuple)
+            and len(target.elements) == 2
+            and isinstance(target.elements[1].value, cst.Name)
+        ):
             self._through(target.elements[1].value, (*path, ITEM))
 
     def _through(self, target: cst.Name, path: Path | None) -> None:
@@ -189,15 +203,24 @@ def candidate_reads(ctx: ModuleContext, keys: frozenset[str], reached: set[int])
             key = literals.string_value(index) if index is not None else None
             if key in keys and id(index) not in reached and not flow.is_store(ctx, node):
                 yield Candidate(key, index, node.value)
-        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
-              and node.args and node.args[0].keyword is None):
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "get"
+            and node.args
+            and node.args[0].keyword is None
+        ):
             key = literals.string_value(node.args[0].value)
             if key in keys and id(node.args[0].value) not in reached:
                 yield Candidate(key, node.args[0].value, node.func.value)
         elif isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
             target = node.comparisons[0]
             key = literals.string_value(node.left)
-            if key in keys and isinstance(target.operator, (cst.In, cst.NotIn)) and id(node.left) not in reached:
+            if (
+                key in keys
+                and isinstance(target.operator, (cst.In, cst.NotIn))
+                and id(node.left) not in reached
+            ):
                 yield Candidate(key, node.left, target.comparator)
 
 
@@ -208,7 +231,9 @@ def _request_origin(ctx: ModuleContext, request: cst.Call) -> Origin:
     for ec in unlinked_calls(ctx):
         if flow.enclosing_function(ctx, ec.url_node) is function:
             line = flow.line_of(ctx, ec.url_node)
-            return Origin("unknown", f"this request may send the migrated URL at line {line}, whose call was not found")
+            return Origin(
+                "unknown", f"this request may send the migrated URL at line {line}, whose call was not found"
+            )
     return Origin("unrelated")
 
 
@@ -228,8 +253,22 @@ def origin(ctx: ModuleContext, expr: cst.CSTNode, depth: int = 0) -> Origin:
     migrated = {id(call): ec for ec, call in migrated_calls(ctx)}
     if id(expr) in migrated:
         return Origin("migrated", "", migrated[id(expr)])
-    if isinstance(expr, (cst.Dict, cst.List, cst.Tuple, cst.Set, cst.SimpleString, cst.ConcatenatedString,
-                         cst.FormattedString, cst.Integer, cst.Float, cst.DictComp, cst.ListComp)):
+    if isinstance(
+        expr,
+        (
+            cst.Dict,
+            cst.List,
+            cst.Tuple,
+            cst.Set,
+            cst.SimpleString,
+            cst.ConcatenatedString,
+            cst.FormattedString,
+            cst.Integer,
+            cst.Float,
+            cst.DictComp,
+            cst.ListComp,
+        ),
+    ):
         return Origin("unrelated")
     if isinstance(expr, cst.Subscript):
         return origin(ctx, expr.value, depth + 1)
@@ -259,10 +298,15 @@ def origin(ctx: ModuleContext, expr: cst.CSTNode, depth: int = 0) -> Origin:
         if bound.kind == "import":
             return Origin("unrelated")
         if bound.kind == "unpack":
-            return Origin("unknown", f"{expr.value!r} is unpacked from a tuple or list at line {flow.line_of(ctx, bound.target)}")
+            return Origin(
+                "unknown",
+                f"{expr.value!r} is unpacked from a tuple or list at line {flow.line_of(ctx, bound.target)}",
+            )
         result = origin(ctx, bound.value, depth + 1) if bound.value is not None else Origin("unknown")
         if result.kind == "migrated" and not flow.same_function(ctx, bound.target, expr):
-            return Origin("unknown", f"{expr.value!r} holds a migrated response but is read in another function")
+            return Origin(
+                "unknown", f"{expr.value!r} holds a migrated response but is read in another function"
+            )
         return result
     if isinstance(expr, cst.Attribute):
         return Origin("unknown", f"it is read from the attribute {ctx.module.code_for_node(expr)}")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.timeout(180)
 CONFIG = "modules:\n- 'codemods'\n"
 
 SHARED_SESSION = textwrap.dedent(
-    '''\
+    """\
     import requests
 
     session = requests.Session()
@@ -32,11 +32,11 @@ SHARED_SESSION = textwrap.dedent(
     def list_snapshots(group_id, cluster):
         url = f"https://cloud.mongodb.com/api/atlas/v2/groups/{group_id}/clusters/{cluster}/backup/tenant/snapshots"
         return session.get(url).json()
-    '''
+    """
 )
 
 OWN_HEADER = textwrap.dedent(
-    '''\
+    """\
     import requests
 
 
@@ -49,7 +49,7 @@ OWN_HEADER = textwrap.dedent(
     def show(job):
         # the tenant restores listing (listBackupTenantRestores) is not used here
         print(job["clusterName"])
-    '''
+    """
 )
 
 UNRELATED = "import requests\n\nrequests.get('https://example.com/api')  # nothing Atlas here\n"
@@ -67,8 +67,17 @@ def _tree(tmp_path: Path) -> Path:
 
 def _run(cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [
-        sys.executable, "-m", "libcst.tool", "codemod", "migrate_to_flex.MigrateToFlex",
-        "--no-format", "--jobs", "1", "--hide-progress", *extra, "pkg",
+        sys.executable,
+        "-m",
+        "libcst.tool",
+        "codemod",
+        "migrate_to_flex.MigrateToFlex",
+        "--no-format",
+        "--jobs",
+        "1",
+        "--hide-progress",
+        *extra,
+        "pkg",
     ]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=150)
 
@@ -106,7 +115,9 @@ def test_unsafe_fixes_and_second_run_is_a_no_op(tmp_path: Path) -> None:
     done = _run(tmp_path, "--unsafe-fixes", "--report-comments")
     assert done.returncode == 0, done.stderr
     assert "FM502 [manual]" in done.stderr
-    assert "# the tenant restores listing (listBackupTenantRestores)" in (pkg / "own_header.py").read_text("utf-8")
+    assert "# the tenant restores listing (listBackupTenantRestores)" in (pkg / "own_header.py").read_text(
+        "utf-8"
+    )
     shared = (pkg / "shared_session.py").read_text("utf-8")
     assert shared == _expected(SHARED_SESSION, unsafe=True)
     assert 'session.get(url, headers={"Accept": "application/vnd.atlas.2024-11-13+json"})' in shared
@@ -123,7 +134,10 @@ def test_help_describes_the_command(tmp_path: Path) -> None:
     (tmp_path / ".libcst.codemod.yaml").write_text(CONFIG, "utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "libcst.tool", "codemod", "migrate_to_flex.MigrateToFlex", "--help"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "--unsafe-fixes" in done.stdout and "--report-comments" in done.stdout

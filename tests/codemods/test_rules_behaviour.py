@@ -20,7 +20,7 @@ from tests.codemods.test_rules_fixtures import FIXTURES, context, rules_on
 
 ROOT = Path(__file__).resolve().parents[2]
 
-RESTORE = '''\
+RESTORE = """\
 import requests
 
 
@@ -28,16 +28,16 @@ def restore_source(group, cluster, restore_id):
     url = f"https://cloud.mongodb.com/api/atlas/v2/groups/{group}/clusters/{cluster}/backup/tenant/restores/{restore_id}"
     resp = requests.get(url, headers={"Accept": "application/vnd.atlas.2023-01-01+json"})
     return resp.json()["clusterName"]
-'''
+"""
 
-DOWNLOAD = '''\
+DOWNLOAD = """\
 import requests
 
 
 def download(group, cluster, snapshot_id):
     url = f"https://cloud.mongodb.com/api/atlas/v2/groups/{group}/clusters/{cluster}/backup/tenant/download"
     return requests.post(url, json={"snapshotId": snapshot_id, "targetProjectId": group})
-'''
+"""
 
 
 def _codes(findings) -> list[str]:
@@ -91,7 +91,9 @@ def test_comments_are_only_reported_when_asked() -> None:
 
 def _renamed_catalog():
     """The shipped catalog with a different Flex version and field name: the rules must follow it."""
-    data = json.loads(resources.files("flexmigrate.catalog").joinpath("data", "endpoints.json").read_text("utf-8"))
+    data = json.loads(
+        resources.files("flexmigrate.catalog").joinpath("data", "endpoints.json").read_text("utf-8")
+    )
     data = copy.deepcopy(data)
     for ep in data["endpoints"]:
         ep["new"]["accept_version"] = "2031-02-03"
@@ -137,6 +139,9 @@ def test_every_rule_code_is_documented_and_exercised() -> None:
 def test_v1_only_fields_have_no_flex_twin_in_the_catalog(field: str) -> None:
     """The catalog's v1.0-only fields must not be a field (old or new) of any Flex mapping."""
     for ep in load_catalog():
-        names = {part for spec in (*ep.response_field_map, *ep.response_field_map.values()) for part in
-                 spec.replace("[]", "").split(".")}
+        names = {
+            part
+            for spec in (*ep.response_field_map, *ep.response_field_map.values())
+            for part in spec.replace("[]", "").split(".")
+        }
         assert field not in names, (field, ep.key)

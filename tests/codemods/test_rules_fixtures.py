@@ -77,7 +77,7 @@ def _patterns(catalog: Catalog):
     v2 = catalog.legacy_v1["v2_prefix"]
     legacy = catalog.legacy_v1["prefix"]
     for ep in catalog:
-        rest = ep.old.path[len(v2):]
+        rest = ep.old.path[len(v2) :]
         body = re.escape(rest)
         for param in ep.old.path_params:
             body = body.replace(re.escape("{" + param + "}"), "[^/?]+")
@@ -163,7 +163,9 @@ def test_fixture_pair(case: Case) -> None:
     assert fixed == after
     cst.parse_module(fixed)
     again = _mine(run_rules(fixed, **_options(case)))
-    assert _apply(fixed, again, case.unsafe) == fixed, "second run changed the output: " + str(_describe(again))
+    assert _apply(fixed, again, case.unsafe) == fixed, "second run changed the output: " + str(
+        _describe(again)
+    )
     assert not [f for f in again if f.fixable], _describe(again)
 
 

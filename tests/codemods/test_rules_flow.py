@@ -11,7 +11,7 @@ from codemods.rules.response_flow import field_path, item_path, origin, reads_of
 from flexmigrate.catalog import load_catalog
 from tests.codemods.test_rules_fixtures import context
 
-SOURCE = '''\
+SOURCE = """\
 import requests
 import requests as rq
 from json import dumps
@@ -30,7 +30,7 @@ def f(param, *, other=None):
     first, second = 1, 2
     squares = [n * n for n in range(3)]
     return local, item, handle, first, twice, CONST, param, rq, dumps, squares
-'''
+"""
 
 
 def _returned_names(ctx) -> dict[str, cst.Name]:
@@ -90,7 +90,7 @@ def test_field_paths_follow_the_catalog_notation() -> None:
     assert item_path(catalog.endpoint("get_restore_job")) == ()
 
 
-ORIGINS = '''\
+ORIGINS = """\
 import requests
 
 
@@ -101,7 +101,7 @@ def f(param, group, cluster):
     literal = {"clusterName": "x"}
     called = helper()
     return migrated["a"], other["a"], literal["a"], called["a"], param["a"], self_like.attr["a"]
-'''
+"""
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_origin(index: int, kind: str, why: str) -> None:
 
 def test_reads_carry_their_response_path() -> None:
     ctx = context(
-        '''\
+        """\
 import requests
 
 
@@ -135,14 +135,16 @@ def f(group, cluster):
     data = requests.get(url).json()
     first = data["results"][0]
     return first.get("status"), [j["id"] for j in data.get("results", [])], "links" in data
-'''
+"""
     )
     (ec,) = ctx.endpoint_calls
     paths = sorted(read.path for read in reads_of(ctx, ec, ec.call))
-    assert paths == sorted([
-        ("results",),
-        ("results", "[]", "status"),
-        ("results",),
-        ("results", "[]", "id"),
-        ("links",),
-    ])
+    assert paths == sorted(
+        [
+            ("results",),
+            ("results", "[]", "status"),
+            ("results",),
+            ("results", "[]", "id"),
+            ("links",),
+        ]
+    )
