@@ -138,8 +138,10 @@ class SandboxConfig:
     credentials: Credentials = field(default_factory=Credentials)
 
     def __post_init__(self) -> None:
-        if self.host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError("the sandbox listens on loopback only (127.0.0.1, ::1 or localhost)")
+        # Loopback only, and a literal address: "localhost" may resolve to both families and, with
+        # port 0, bind two sockets on two different ports.
+        if self.host not in ("127.0.0.1", "::1"):
+            raise ValueError("the sandbox listens on loopback only: --host 127.0.0.1 or ::1")
         if self.version_error_status not in (400, 406):
             raise ValueError("version_error_status must be 406 or 400")
         for name in ("projects", "clusters_per_project", "restore_jobs_per_cluster", "snapshots_per_cluster"):

@@ -100,7 +100,9 @@ def test_toml_file_then_flags_override(tmp_path):
     assert config.faults.drop_rate == 0.1
 
 
-@pytest.mark.parametrize("content", ["colour = 'red'", "[faults]\nerror_rate = 2.0", "host = '0.0.0.0'"])
+@pytest.mark.parametrize(
+    "content", ["colour = 'red'", "[faults]\nerror_rate = 2.0", "host = '0.0.0.0'", "host = 'localhost'"]
+)
 def test_bad_scenarios_are_usage_errors(tmp_path, capsys, content):
     from flexmigrate.cli import main
 
@@ -135,3 +137,16 @@ def test_command_serves_and_prints_url_and_credentials():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_ipv6_loopback(sandbox_factory):
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        sandbox = sandbox_factory(host="::1")
+    except OSError as exc:
+        pytest.skip(f"cannot bind ::1 here: {exc}")
+    assert sandbox.base_url == f"http://[::1]:{sandbox.port}"
+    assert httpx.get(sandbox.base_url + "/nowhere").status_code == 404

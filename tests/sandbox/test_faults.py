@@ -66,11 +66,14 @@ def test_slow_body_arrives_whole_in_pieces(sandbox_factory):
     for sandbox in (slow, normal):
         cluster = sandbox.dataset.first_cluster()
         operation = op("get_snapshot", "new")
-        with digest_client(sandbox) as client, client.stream(
-            "GET",
-            path(operation, *ids(cluster, cluster.snapshot_ids[0])),
-            headers={"Accept": operation.media_type},
-        ) as response:
+        with (
+            digest_client(sandbox) as client,
+            client.stream(
+                "GET",
+                path(operation, *ids(cluster, cluster.snapshot_ids[0])),
+                headers={"Accept": operation.media_type},
+            ) as response,
+        ):
             pieces = list(response.iter_raw())
         bodies.append((b"".join(pieces).replace(sandbox.base_url.encode(), b""), len(pieces)))
     (slow_body, slow_pieces), (normal_body, _) = bodies
