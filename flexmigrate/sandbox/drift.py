@@ -20,6 +20,10 @@ from flexmigrate.sandbox.facts import facts
 __all__ = ["DriftEngine"]
 
 
+def _parse(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
 def _is_date(value: Any) -> bool:
     if not isinstance(value, str) or not value.endswith("Z"):
         return False
@@ -30,14 +34,13 @@ def _is_date(value: Any) -> bool:
     return True
 
 
-def _other_value(field: str, value: Any) -> Any:
+def _other_value(value: Any) -> Any:
     enums = facts().data["enums"]
     for options in (enums["status"], enums["delivery_type"]):
         if value in options:
             return options[(options.index(value) + 1) % len(options)]
     if _is_date(value):
-        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-        return iso(moment + timedelta(hours=1))
+        return iso(_parse(value) + timedelta(hours=1))
     if isinstance(value, bool):
         return not value
     if isinstance(value, (int, float)):
@@ -49,8 +52,7 @@ def _other_value(field: str, value: Any) -> Any:
 
 def _other_type(value: Any) -> Any:
     if _is_date(value):  # same instant, as epoch milliseconds
-        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-        return int(moment.timestamp() * 1000)
+        return int(_parse(value).timestamp() * 1000)
     if isinstance(value, str):
         return [value]
     if isinstance(value, (int, float, bool)):
@@ -103,16 +105,16 @@ class DriftEngine:
             if rule.kind == "missing":
                 del record[name]
             elif rule.kind == "value":
-                record[name] = _other_value(name, record[name])
+                record[name] = _other_value(record[name])
             elif rule.kind == "type":
                 record[name] = _other_type(record[name])
             else:  # volatile
                 key = (index, record_id)
                 count = self._reads[key] = self._reads.get(key, 0) + 1
                 value = record[name]
-                if _is_date(value):
-                    record[name] = iso(datetime.now(timezone.utc) + timedelta(seconds=count))
+                if _is_date(value):  # a later instant on every read, yet the same sequence for the same seed
+                    record[name] = iso(_parse(value) + timedelta(seconds=count))
                 else:
                     for _ in range(count):
-                        value = _other_value(name, value)
+                        value = _other_value(value)
                     record[name] = value if value != record[name] else f"{value}#{count}"

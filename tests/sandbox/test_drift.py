@@ -106,3 +106,14 @@ def test_invalid_rules_are_refused():
         DriftRule(field="status", kind="shuffle")
     with pytest.raises(ValueError):
         DriftRule(field="status", family="both")
+
+
+def test_volatile_date_moves_forward_on_every_read_deterministically(sandbox_factory):
+    rule = [{"field": "restoreScheduledDate", "kind": "volatile"}]
+    runs = []
+    for _ in range(2):
+        sandbox = sandbox_factory(drift=rule)
+        job_id = _all_jobs(sandbox)[0]
+        runs.append([_both(sandbox, job_id)[1]["restoreScheduledDate"] for _ in range(3)])
+    assert runs[0] == runs[1]
+    assert runs[0] == sorted(set(runs[0]))  # three distinct, increasing instants
