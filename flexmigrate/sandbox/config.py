@@ -75,6 +75,8 @@ class FaultConfig:
             raise ValueError(f"error_statuses must be a non-empty subset of {FAULT_STATUSES}")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
+        if not set(self.families) <= {"old", "new"}:
+            raise ValueError("fault families must be 'old' and/or 'new'")
 
     def rates(self) -> tuple[float, ...]:
         return (self.error_rate, self.drop_rate, self.truncate_rate, self.malformed_rate, self.slow_body_rate)

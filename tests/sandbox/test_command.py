@@ -150,3 +150,14 @@ def test_ipv6_loopback(sandbox_factory):
         pytest.skip(f"cannot bind ::1 here: {exc}")
     assert sandbox.base_url == f"http://[::1]:{sandbox.port}"
     assert httpx.get(sandbox.base_url + "/nowhere").status_code == 404
+
+
+def test_the_documented_scenario_loads(tmp_path):
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sandbox.md").read_text(encoding="utf-8")
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(re.search(r"A scenario file:\n\n```toml\n(.*?)```", docs, re.S).group(1))
+    config = load_config_file(scenario)
+    assert config.faults.latency == "exponential" and [r.kind for r in config.drift] == ["value", "volatile"]

@@ -140,3 +140,5 @@ def test_invalid_fault_settings_are_refused():
         FaultConfig(latency="gamma")
     with pytest.raises(ValueError):
         FaultConfig(error_statuses=(504,))
+    with pytest.raises(ValueError):
+        FaultConfig(families=("tenant",))
