@@ -1,0 +1,98 @@
+"""The verdict rules on replies as the transport hands them over (no server needed)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from flexmigrate.catalog import load_catalog
+from flexmigrate.check.normalise import Normaliser, Rules
+from flexmigrate.check.paths import GlobSet
+from flexmigrate.check.redact import Redactor
+from flexmigrate.check.schema import SchemaValidator
+from flexmigrate.check.transport import Reply
+from flexmigrate.check.verdicts import Judge
+from flexmigrate.report.results import RunSummary
+
+CATALOG = load_catalog()
+FACTS = CATALOG.section("check")
+EP = CATALOG.endpoint("get_restore_job")
+SUNSET = date.fromisoformat(CATALOG.sunset)
+RID = "b" * 24
+OLD = {"id": RID, "clusterName": "c1", "status": "COMPLETED", "snapshotUrl": "https://dl/x?sig=secret-sig"}
+NEW = {"id": RID, "instanceName": "c1", "status": "COMPLETED", "snapshotUrl": "https://dl/x?sig=other"}
+
+
+def judge(today: date = SUNSET, rules: Rules = Rules(normalise={"url": ("*",)})) -> Judge:
+    return Judge(
+        normaliser=Normaliser(CATALOG, EP.response_field_renames, rules),
+        ignore=GlobSet(rules.ignore),
+        validator=SchemaValidator(FACTS["schemas"]),
+        schema_name=EP.response_schema["new"],
+        retired_statuses=frozenset(FACTS["retired"]["statuses"]),
+        gone_status=FACTS["retired"]["gone_status"],
+        sunset=SUNSET,
+        today=today,
+        redactor=Redactor(FACTS["redaction"]),
+    )
+
+
+def verdict(old, new, **kw):
+    return judge(**kw)(EP.key, "restoreId", "c1", RID, old, new)
+
+
+def test_match_through_the_field_map():
+    assert verdict(Reply(200, OLD), Reply(200, NEW)).verdict.value == "match"
+
+
+def test_missing_in_new_when_only_the_retired_family_knows_the_id():
+    r = verdict(Reply(200, OLD), Reply(404, {"errorCode": "TENANT_RESTORE_NOT_FOUND"}))
+    assert r.verdict.value == "missing-in-new" and r.failed
+    summary = RunSummary()
+    summary.add(r)
+    assert summary.exit_code == 1
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_old_retired_after_the_sunset(status):
+    r = verdict(Reply(status, {}), Reply(200, NEW))
+    assert r.verdict.value == "old-retired" and not r.differences
+
+
+def test_404_before_the_sunset_is_not_retirement_but_410_is():
+    before = date(2025, 12, 1)
+    assert verdict(Reply(404, {}), Reply(200, NEW), today=before).verdict.value == "error"
+    assert verdict(Reply(410, {}), Reply(200, NEW), today=before).verdict.value == "old-retired"
+
+
+def test_unknown_everywhere_is_an_error_not_a_mismatch():
+    r = verdict(Reply(410, {}), Reply(404, {}))
+    assert r.verdict.value == "error" and "not found" in r.error
+
+
+@pytest.mark.parametrize(
+    "old, new, cause",
+    [
+        (Reply(200, OLD), Reply(503, None, "HTTP 503"), "replacement family: HTTP 503"),
+        (Reply(None, None, "timeout (ReadTimeout)"), Reply(200, NEW), "retired family: timeout"),
+        (Reply(200, OLD), Reply(500, {"detail": "x"}), "replacement family answered HTTP 500"),
+        (None, Reply(200, NEW), "baseline"),
+    ],
+)
+def test_errors_carry_their_cause(old, new, cause):
+    r = verdict(old, new)
+    assert r.verdict.value == "error" and cause in r.error
+
+
+def test_difference_values_are_redacted():
+    rules = Rules()  # URLs compared whole: the presigned query differs
+    r = verdict(Reply(200, OLD), Reply(200, NEW), rules=rules)
+    (diff,) = r.differences
+    assert diff.field == "snapshotUrl" and "secret-sig" not in str(diff.old) and diff.old.endswith("?REDACTED")
+
+
+def test_noise_fetch_turns_a_changing_field_into_volatile():
+    running = {**OLD, "status": "RUNNING"}
+    r = judge()(EP.key, "restoreId", "c1", RID, Reply(200, running), Reply(200, NEW), Reply(200, OLD))
+    assert r.verdict.value == "match" and r.volatile == ("status",)
