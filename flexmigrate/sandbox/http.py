@@ -32,7 +32,7 @@ _REASONS = {
 
 
 def json_bytes(body: Any, pretty: bool = False) -> bytes:
-    """Compact JSON, or Jackson-style pretty printing (two-space indent, ``" : "``) for ``pretty=true``."""
+    """Compact JSON, or for ``pretty=true`` the layout of Atlas's indented answers (``"key" : value``)."""
     if pretty:
         return json.dumps(body, indent=2, separators=(",", " : "), ensure_ascii=False).encode("utf-8")
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
