@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
-from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
 from flexmigrate.catalog import Endpoint, Operation

@@ -16,8 +16,8 @@ import hmac
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flexmigrate.sandbox.config import Credentials
 

@@ -94,6 +94,11 @@ def register(subparsers: Any) -> None:
         help=f"make FIELD differ between families; KIND one of {', '.join(DRIFT_KINDS)}; "
         "FAMILY old|new (default new); FRACTION of restore jobs (default 1). Repeatable.",
     )
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        help="print one line per request (method, target, status, fault) to stderr",
+    )
     p.set_defaults(func=run)
 
 
@@ -170,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     try:
-        serve_forever(config, on_ready=announce)
+        serve_forever(config, on_ready=announce, access_log=sys.stderr if args.access_log else None)
     except OSError as exc:
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
     return 0

@@ -8,10 +8,10 @@ choice the sandbox makes is drawn from ``random.Random`` streams derived from ``
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Mapping
 
 __all__ = [
     "Credentials",

@@ -11,10 +11,10 @@ gives the same data, byte for byte.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from collections.abc import Iterator
 
 from flexmigrate.sandbox.config import SandboxConfig
 from flexmigrate.sandbox.facts import facts

@@ -9,9 +9,9 @@ sandbox seed; :attr:`DriftEngine.selected` says which, so a test knows what the 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from collections.abc import Mapping
 
 from flexmigrate.sandbox.config import DriftRule
 from flexmigrate.sandbox.dataset import Dataset, iso

@@ -6,9 +6,9 @@ Every refusal the sandbox makes goes through :func:`api_error`, with the code an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Mapping
 
 from flexmigrate.sandbox.facts import facts
 

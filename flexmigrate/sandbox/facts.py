@@ -7,10 +7,10 @@ The sandbox spells no Atlas path, version, field name or error code itself: path
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from collections.abc import Mapping
 
 from flexmigrate.catalog import Catalog, Endpoint, Operation, load_catalog
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from collections.abc import Iterator
+from typing import TextIO
 
 from flexmigrate.sandbox.app import SandboxApp
 from flexmigrate.sandbox.config import Credentials, DriftRule, SandboxConfig
 from flexmigrate.sandbox.dataset import Dataset
 from flexmigrate.sandbox.faults import FaultPlan
+from flexmigrate.sandbox.http import Request, Response
 from flexmigrate.sandbox.server import HttpProtocol
 
 __all__ = ["RunningSandbox", "serve_forever", "serve_in_background"]
@@ -54,11 +56,30 @@ def _base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-async def _start(app: SandboxApp, config: SandboxConfig) -> tuple[asyncio.AbstractServer, set[HttpProtocol]]:
+def _logged(handle: Callable[[Request], Response], log: TextIO) -> Callable[[Request], Response]:
+    """``handle`` that also writes one line per request (method, target, status, fault) to ``log``.
+
+    Headers are never written: the Authorization header carries credentials.
+    """
+
+    def handle_and_log(request: Request) -> Response:
+        response = handle(request)
+        fault = "" if response.plan.kind == "none" else f" fault={response.plan.kind}"
+        delay = f" delay={response.plan.delay * 1000:.0f}ms" if response.plan.delay else ""
+        print(f"{request.method} {request.target} -> {response.status}{fault}{delay}", file=log, flush=True)
+        return response
+
+    return handle_and_log
+
+
+async def _start(
+    app: SandboxApp, config: SandboxConfig, log: TextIO | None = None
+) -> tuple[asyncio.AbstractServer, set[HttpProtocol]]:
     loop = asyncio.get_running_loop()
     connections: set[HttpProtocol] = set()
+    handle = _logged(app.handle, log) if log is not None else app.handle
     server = await loop.create_server(
-        lambda: HttpProtocol(app.handle, connections),
+        lambda: HttpProtocol(handle, connections),
         config.host,
         config.port,
         backlog=2048,
@@ -113,12 +134,17 @@ def serve_in_background(config: SandboxConfig | None = None) -> Iterator[Running
         thread.join(timeout=10)
 
 
-def serve_forever(config: SandboxConfig, on_ready=None) -> None:
-    """Run in the foreground until interrupted; ``on_ready(running)`` is called once listening."""
+def serve_forever(
+    config: SandboxConfig,
+    on_ready: Callable[[RunningSandbox], None] | None = None,
+    access_log: TextIO | None = None,
+) -> None:
+    """Run in the foreground until interrupted; ``on_ready(running)`` is called once listening, and
+    each request is logged to ``access_log`` when given."""
     app = SandboxApp(config)
 
     async def main() -> None:
-        server, connections = await _start(app, config)
+        server, connections = await _start(app, config, access_log)
         if on_ready is not None:
             on_ready(RunningSandbox(app.base_url, config.credentials, app.dataset, config, app))
         try:

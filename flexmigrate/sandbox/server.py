@@ -12,8 +12,8 @@ import asyncio
 import logging
 import time
 from collections import deque
-from email.utils import formatdate
 from collections.abc import Callable
+from email.utils import formatdate
 
 import httptools
 

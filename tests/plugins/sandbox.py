@@ -11,8 +11,8 @@ it when the test ends.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 

@@ -161,3 +161,29 @@ def test_the_documented_scenario_loads(tmp_path):
     scenario.write_text(re.search(r"A scenario file:\n\n```toml\n(.*?)```", docs, re.S).group(1))
     config = load_config_file(scenario)
     assert config.faults.latency == "exponential" and [r.kind for r in config.drift] == ["value", "volatile"]
+
+
+def test_access_log_and_interrupt(tmp_path):
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flexmigrate", "sandbox", "--access-log"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        base_url = proc.stdout.readline().split()[-1]
+        creds = SandboxConfig().credentials
+        with httpx.Client(base_url=base_url, auth=httpx.DigestAuth(creds.public_key, creds.private_key)) as client:
+            client.get("/api/atlas/v2/nowhere")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert "GET /api/atlas/v2/nowhere -> 404" in err
+    assert "Traceback" not in err
+    assert creds.private_key not in err  # the log never carries credentials
