@@ -28,6 +28,11 @@ def big(request):
         yield running
 
 
+def _page(sandbox, endpoint, family, params):
+    with digest_client(sandbox) as client:
+        return call(client, endpoint, family, *ids(sandbox.dataset.first_cluster()), params=params).json()
+
+
 def _links(body):
     return {link["rel"]: link["href"] for link in body["links"]}
 
@@ -62,27 +67,13 @@ def test_following_next_links_visits_every_job_once_in_order(big):
 
 
 def test_page_past_the_end_is_empty_with_previous_link(big):
-    with digest_client(big) as client:
-        body = call(
-            client,
-            "list_restore_jobs",
-            "new",
-            *ids(big.dataset.first_cluster()),
-            params={"pageNum": 9, "itemsPerPage": 100},
-        ).json()
+    body = _page(big, "list_restore_jobs", "new", {"pageNum": 9, "itemsPerPage": 100})
     assert body["results"] == [] and body["totalCount"] == 250
     assert set(_links(body)) == {"self", "previous"}
 
 
 def test_include_count_false_omits_total(big):
-    with digest_client(big) as client:
-        body = call(
-            client,
-            "list_snapshots",
-            "new",
-            *ids(big.dataset.first_cluster()),
-            params={"includeCount": "false"},
-        ).json()
+    body = _page(big, "list_snapshots", "new", {"includeCount": "false"})
     assert "totalCount" not in body and len(body["results"]) == 7
 
 
@@ -107,25 +98,11 @@ def test_out_of_range_paging_is_a_bad_request(big, params):
 
 
 def test_max_page_size_is_accepted(big):
-    with digest_client(big) as client:
-        body = call(
-            client,
-            "list_restore_jobs",
-            "new",
-            *ids(big.dataset.first_cluster()),
-            params={"itemsPerPage": 500},
-        ).json()
+    body = _page(big, "list_restore_jobs", "new", {"itemsPerPage": 500})
     assert len(body["results"]) == 250 and set(_links(body)) == {"self"}
 
 
 def test_tenant_lists_do_not_paginate(big):
-    with digest_client(big) as client:
-        body = call(
-            client,
-            "list_restore_jobs",
-            "old",
-            *ids(big.dataset.first_cluster()),
-            params={"itemsPerPage": 10, "pageNum": 2},
-        ).json()
+    body = _page(big, "list_restore_jobs", "old", {"itemsPerPage": 10, "pageNum": 2})
     assert len(body["results"]) == 250 and body["totalCount"] == 250
     assert set(_links(body)) == {"self"}
