@@ -24,7 +24,7 @@ class ConfigError(Exception):
     """An unreadable or invalid configuration file (one line, for the user)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdSpec:
     """One ID the user named: which resource, optionally which cluster."""
 

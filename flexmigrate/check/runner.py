@@ -41,7 +41,7 @@ class Sink(Protocol):
     def finish(self, summary: RunSummary) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     resource: Resource
     cluster: str
@@ -76,8 +76,16 @@ class Runner:
     # -- planning ---------------------------------------------------------------------------------
 
     async def clusters(self) -> list[str]:
+        """``--cluster``; else the clusters the named IDs or the baseline name; else every Flex cluster."""
         if self.settings.clusters:
             return list(self.settings.clusters)
+        named = {s.cluster for s in self.settings.ids}
+        if named and None not in named:
+            return sorted(c for c in named if c is not None)
+        if self.baseline is not None:
+            recorded = sorted({c for r in self.settings.resources for c in self.baseline.clusters(self.resources[r].key)})
+            if recorded:
+                return recorded
         spec = self.facts["cluster_discovery"]
         path = spec["path"].format(groupId=self.settings.group_id)
         items, reply = await self.transport.paginate(

@@ -154,13 +154,14 @@ def test_service_account_auth(sandbox_factory, run_check):
 
 
 def test_a_token_that_expires_mid_run_is_renewed(sandbox_factory, run_check):
+    # 24 requests one at a time, each answered no sooner than 100 ms: the run outlives a 1 s token twice.
     sb = sandbox_factory(
-        token_ttl_seconds=1, restore_jobs_per_cluster=20, faults={"latency": "fixed", "latency_ms": 40}, **FAST
+        token_ttl_seconds=1, restore_jobs_per_cluster=12, faults={"latency": "fixed", "latency_ms": 100}, **FAST
     )
-    out = run_check(sb, "--concurrency", "2", "--rate-limit-scale", "0", env=oauth_env(sb))
+    out = run_check(sb, "--concurrency", "1", "--rate-limit-scale", "0", env=oauth_env(sb))
     assert out.code == 0, out.stdout
-    assert out.summary["counts"]["match"] == 20
-    assert out.summary["settings"]["tokens_issued"] >= 2
+    assert out.summary["counts"]["match"] == 12
+    assert out.summary["settings"]["tokens_issued"] >= 3
 
 
 def test_wrong_credentials_make_every_id_an_error_not_a_crash(sandbox_factory, run_check):
@@ -172,11 +173,41 @@ def test_wrong_credentials_make_every_id_an_error_not_a_crash(sandbox_factory, r
     assert out.results[0]["verdict"] == "error" and "401" in out.results[0]["error"]
 
 
-def test_cluster_discovery_needs_the_flex_clusters_list(sandbox_factory, run_check):
+def test_every_flex_cluster_of_the_project_is_discovered(sandbox_factory, run_check):
     sb = sandbox_factory(**FAST)
-    out = run_check(sb, "--no-cluster", "--rate-limit-scale", "0")
-    if out.code == 0:  # the sandbox serves listFlexClusters: every cluster of the project was checked
-        project = sb.dataset.groups[sb.dataset.first_cluster().project_id]
-        assert out.summary["settings"]["clusters"] == sorted(project.cluster_names)
-    else:
-        pytest.xfail("the sandbox does not serve GET /groups/{groupId}/flexClusters (listFlexClusters) yet")
+    cluster = sb.dataset.first_cluster()
+    project = sb.dataset.groups[cluster.project_id]
+    out = run_check(sb, "--no-cluster", "--sample", "0", "--rate-limit-scale", "0")
+    assert out.code == 0, out.stderr
+    assert out.summary["settings"]["clusters"] == sorted(project.cluster_names)
+    expected = {i for c in project.clusters.values() for i in c.restore_job_ids}
+    assert set(out.verdicts()) == expected
+
+
+def test_discovery_failure_says_to_name_the_clusters(sandbox_factory, run_check):
+    sb = sandbox_factory(**FAST)
+
+    class Unknown:  # a well-formed project ID the sandbox does not have
+        project_id = "f" * 24
+        name = "unused"
+
+    out = run_check(sb, "--no-cluster", "--rate-limit-scale", "0", cluster=Unknown)
+    assert out.code == 2
+    assert "listFlexClusters" in out.stderr and "--cluster" in out.stderr
+
+
+def test_clusters_come_from_the_named_ids_or_the_baseline_when_not_given(sandbox_factory, run_check, tmp_path):
+    sb = sandbox_factory(**FAST)
+    project = next(iter(sb.dataset.groups.values()))
+    c1, c2 = list(project.clusters.values())[:2]
+    named = run_check(
+        sb, "--no-cluster", "--restore-id", f"{c1.name}/{c1.restore_job_ids[0]}",
+        "--restore-id", f"{c2.name}/{c2.restore_job_ids[0]}", "--rate-limit-scale", "0",
+    )
+    assert named.code == 0 and named.summary["settings"]["clusters"] == sorted([c1.name, c2.name])
+    record = tmp_path / "two-clusters.jsonl"
+    run_check(sb, "--cluster", c1.name, "--cluster", c2.name, "--record", str(record), "--rate-limit-scale", "0")
+    after = sandbox_factory(retired=True, **FAST)
+    proof = run_check(after, "--no-cluster", "--baseline", str(record), "--rate-limit-scale", "0")
+    assert proof.code == 0, proof.summary
+    assert {r["cluster"] for r in proof.results} == {c1.name, c2.name}
