@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import libcst as cst
-from libcst.metadata import Assignment
+from libcst.metadata import Assignment, ParentNodeProvider
 
 from codemods.engine import EndpointCall, ModuleContext
 from codemods.url.match import MANUAL_PROBLEMS, Match, PlannedEdit, Problem, best_match, hole_strings, plan_edits
@@ -31,7 +31,7 @@ __all__ = ["RULES", "find_endpoint_calls"]
 RULES: dict[str, str] = {
     "FM101": "retired endpoint URL rewritten to its Flex replacement",
     "FM102": "retired /api/atlas/v1.0 endpoint URL rewritten to the v2 Flex replacement (version segment too)",
-    "FM103": "module constant holding part of retired URLs rewritten (every use is one of those URLs)",
+    "FM103": "constant (or local assigned once) holding part of retired URLs rewritten: every use is one of them",
     "FM104": "relative path joined to a base URL that cannot be seen: rewrite offered as unsafe",
     "FM105": "the groups/{id} part of the URL is in a value that cannot be seen: rewrite offered as unsafe",
     "FM106": "a run-time value follows the last path segment directly: rewrite offered as unsafe",
@@ -40,7 +40,7 @@ RULES: dict[str, str] = {
     "FM112": "the URL's segment list is extended by later statements: manual",
     "FM113": "fallback to a retired URL after a Flex attempt (dead after migration, delete it): manual",
     "FM114": "text that must change cannot be edited in place (escapes, repeated or split text): manual",
-    "FM115": "text that must change lives in a module constant that has other uses: manual",
+    "FM115": "text that must change lives in a constant (or local assigned once) that has other uses: manual",
 }
 
 # The order in which manual reasons are reported when several apply: the most structural first.
@@ -70,6 +70,16 @@ class _Candidate:
     def constant_edits(self, name: str) -> frozenset[Edit]:
         return frozenset(p.edit for p in self.planned if p.constant == name)
 
+
+# Constant values that can build a string (others, like ``log = getLogger()``, are not looked at).
+_STRINGISH = (
+    cst.SimpleString,
+    cst.FormattedString,
+    cst.ConcatenatedString,
+    cst.BinaryOperation,
+    cst.Call,
+    cst.Name,
+)
 
 # Where a string sits inside a larger string-building expression, by the parent's type.
 _CALL_ATTRS = frozenset({"format", "join", "urljoin"})
@@ -110,9 +120,13 @@ class _Engine:
 
     # -- collecting ---------------------------------------------------------------------------------
     def _tokens(self) -> list[cst.CSTNode]:
-        found = _string_tokens(self.ctx.module)
-        for name in self.names.constants:
-            found.extend(self.names.references(name))
+        # The parent map already lists every node once; reading it is far cheaper than a visitor.
+        found: list[cst.CSTNode] = [
+            n for n in self.ctx.wrapper.resolve(ParentNodeProvider) if isinstance(n, (cst.SimpleString, cst.FormattedString))
+        ]
+        for name, const in self.names.constants.items():
+            if isinstance(const.value, _STRINGISH):
+                found.extend(self.names.references(name))
         return found
 
     def climb(self, node: cst.CSTNode) -> cst.CSTNode:
@@ -163,44 +177,42 @@ class _Engine:
         return isinstance(func, cst.Name) and func.value == "urljoin"
 
     def _definition_of(self, node: cst.CSTNode) -> str | None:
-        """The module constant whose value ``node`` is, if any."""
-        p = self.parent(node)
-        if isinstance(p, (cst.Assign, cst.AnnAssign)) and p.value is node:
-            target = p.targets[0].target if isinstance(p, cst.Assign) else p.target
-            if isinstance(target, cst.Name):
-                const = self.names.constants.get(target.value)
-                if const is not None and const.value is node:
-                    return target.value
-        return None
+        """The key of the constant (or local assigned once) whose value ``node`` is, if any."""
+        return self.names.definition_key(node)
 
-    def expressions(self) -> list[cst.CSTNode]:
-        seen: set[int] = set()
-        out: list[cst.CSTNode] = []
+    def expressions(self) -> list[tuple[cst.CSTNode, list[cst.CSTNode]]]:
+        """Each widened string expression once, with the tokens that led to it."""
+        groups: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
         for token in self._tokens():
             top = self.climb(token)
-            if id(top) in seen:
-                continue
-            seen.add(id(top))
             if isinstance(self.parent(top), cst.Expr):
                 continue  # a docstring or a bare string statement is prose, never a URL to rewrite
-            out.append(top)
-        return out
+            groups.setdefault(id(top), (top, []))[1].append(token)
+        return list(groups.values())
 
     # -- matching -----------------------------------------------------------------------------------
     def candidates(self) -> list[_Candidate]:
         out: list[_Candidate] = []
-        for node in self.expressions():
-            sk = self.reducer.reduce(node)  # type: ignore[arg-type]
-            if sk is None or not sk.has_literal:
+        for top, tokens in self.expressions():
+            sk = self.reducer.reduce(top)  # type: ignore[arg-type]
+            if sk is not None:
+                self._consider(top, sk, out)
                 continue
-            matches = best_match(sk, self.templates, self.hole_text)
-            if not matches:
-                continue
-            cand = _Candidate(node, self._prefer_method(node, matches), defines=self._definition_of(node))
-            self._judge(cand)
-            out.append(cand)
+            # The widened expression is not string building after all (``count % "..."``, a
+            # ``.format`` on an unknown receiver): each string in it stands alone.
+            for token in tokens:
+                if token is not top and (tsk := self.reducer.reduce(token)) is not None:  # type: ignore[arg-type]
+                    self._consider(token, tsk, out)
         out.sort(key=lambda c: self.ctx.span(c.node))
         return out
+
+    def _consider(self, node: cst.CSTNode, sk: Skeleton, out: list[_Candidate]) -> None:
+        if sk.has_literal:
+            matches = best_match(sk, self.templates, self.hole_text)
+            if matches:
+                cand = _Candidate(node, self._prefer_method(node, matches), defines=self._definition_of(node))
+                self._judge(cand)
+                out.append(cand)
 
     def _prefer_method(self, node: cst.CSTNode, matches: list[Match]) -> Match:
         """Among equally good matches, the one whose HTTP method is the sending call's."""
@@ -344,7 +356,7 @@ class _Engine:
         if isinstance(p, cst.Arg):
             call = self.parent(p)
             return call if isinstance(call, cst.Call) else None
-        if isinstance(p, (cst.Assign, cst.AnnAssign)) and self._definition_of(node) is None:
+        if isinstance(p, (cst.Assign, cst.AnnAssign)) and self._definition_of(node) not in self.names.constants:
             target = p.targets[0].target if isinstance(p, cst.Assign) and len(p.targets) == 1 else getattr(p, "target", None)
             if isinstance(target, cst.Name):
                 scope = self.ctx.scope(target)
@@ -362,7 +374,7 @@ class _Engine:
     def findings(self, cands: list[_Candidate]) -> list[Finding]:
         out: list[Finding] = []
         emitted: dict[Edit, Finding] = {}
-        const_nodes = {name: nv.value for name, nv in self.names.constants.items()}
+        const_nodes = {name: nv.value for name, nv in self.names.values.items()}
         # Edits inside a constant are reported once, at the constant's definition.
         const_groups: dict[str, list[_Candidate]] = {}
         for c in cands:

@@ -159,13 +159,24 @@ def _walk(
     return j, exact, problems, False
 
 
-def match_template(sk: Skeleton, template: Template, flat: str | None = None) -> Match | None:
-    """The match of ``sk`` against ``template``, or ``None`` when the skeleton is not that path."""
-    flat = sk.flat if flat is None else flat
+def _path(flat: str) -> tuple[list[tuple[int, int]], int, int]:
+    """Segment spans (without a trailing empty one), where the path ends, the first real segment."""
     spans, path_end = _segments(flat)
     if len(spans) > 1 and spans[-1][0] == spans[-1][1]:
         spans = spans[:-1]  # a trailing slash
     first = 1 if len(spans) > 1 and spans[0][0] == spans[0][1] else 0
+    return spans, path_end, first
+
+
+def match_template(
+    sk: Skeleton,
+    template: Template,
+    flat: str | None = None,
+    path: tuple[list[tuple[int, int]], int, int] | None = None,
+) -> Match | None:
+    """The match of ``sk`` against ``template``, or ``None`` when the skeleton is not that path."""
+    flat = sk.flat if flat is None else flat
+    spans, path_end, first = path if path is not None else _path(flat)
     walked = _walk(flat, spans, first, template, len(spans) - 1, len(template.segments) - 1, {}, {})
     if walked is None:
         return None
@@ -234,10 +245,13 @@ def _has_evidence(m: Match, words: set[str]) -> bool:
 def best_match(sk: Skeleton, templates: tuple[Template, ...], hole_text: HoleText = hole_strings) -> list[Match]:
     """Every credible match of ``sk``, best first (empty when it is no retired path)."""
     flat = sk.flat
+    if "/" not in flat:
+        return []  # every template has several segments
+    path = _path(flat)
     found: list[Match] = []
     words: set[str] | None = None
     for t in templates:
-        m = match_template(sk, t, flat)
+        m = match_template(sk, t, flat, path)
         if m is None:
             continue
         if m.problems:

@@ -1,10 +1,13 @@
-"""What a bare name in a URL expression stands for: a module constant, a local segment list, or nothing.
+"""What a bare name in a URL expression stands for: a constant, a local segment list, or nothing.
 
-Only two kinds of name are looked through, because only they can be read without running the code:
-a module-level constant (``NAME = <expr>`` at module level, and no other binding of ``NAME`` in the
-module) and a local list that a ``"/".join`` call joins (assigned once from a list display; later
-``append``/``extend``/``insert`` calls are collected so the matcher can say the list is built over
-several statements).
+Only names that can be read without running the code are looked through: a module-level constant
+(``NAME = <expr>`` at module level, and no other binding of ``NAME`` in the module), a local name
+assigned exactly once in its function (``cluster_url = f"..."``), and a local list that a
+``"/".join`` call joins (assigned once from a list display; later ``append``/``extend``/``insert``
+calls are collected so the matcher can say the list is built over several statements).
+
+Each such value has a *key*: the constant's name, or ``name (line N)`` for a local, which is how
+edits inside its definition are grouped and how a human is told where to look.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import Assignment, GlobalScope, ParentNodeProvider, ScopeProvider
+from libcst.metadata import Assignment, GlobalScope, ParentNodeProvider, PositionProvider, ScopeProvider
 
 from codemods.url.skeleton import ListValue, NameValue
 
@@ -26,12 +29,14 @@ class Names:
     """Name resolution for one module (built once, answers in constant time per name)."""
 
     wrapper: cst.MetadataWrapper
-    constants: dict[str, NameValue] = field(default_factory=dict)
+    constants: dict[str, NameValue] = field(default_factory=dict)  # module level, by name
+    values: dict[str, NameValue] = field(default_factory=dict)  # constants and locals seen, by key
     _assignment: dict[str, Assignment] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._scopes = self.wrapper.resolve(ScopeProvider)
         self._parents = self.wrapper.resolve(ParentNodeProvider)
+        self._positions = self.wrapper.resolve(PositionProvider)
         module = self.wrapper.module
         global_scope = self._scopes.get(module)
         if not isinstance(global_scope, GlobalScope):  # pragma: no cover - libcst always gives one
@@ -51,6 +56,7 @@ class Names:
             bindings = list(global_scope.assignments[target.value])
             if len(bindings) == 1 and isinstance(bindings[0], Assignment) and bindings[0].node is target:
                 self.constants[target.value] = NameValue(target.value, value)
+                self.values[target.value] = self.constants[target.value]
                 self._assignment[target.value] = bindings[0]
 
     # -- constants --------------------------------------------------------------------------------
@@ -68,11 +74,41 @@ class Names:
         return None
 
     def references(self, name: str) -> list[cst.Name]:
-        """Every place the module reads the constant ``name``."""
+        """Every place the module reads the constant or local with key ``name``."""
         assignment = self._assignment.get(name)
         if assignment is None:
             return []
         return [acc.node for acc in assignment.references if isinstance(acc.node, cst.Name)]
+
+    def local_of(self, node: cst.Name) -> NameValue | None:
+        """The local name ``node`` reads, when it is assigned exactly once in its function."""
+        assign = self._single_local_assign(node)
+        if assign is None or len(assign.targets) != 1 or isinstance(assign.value, (cst.List, cst.Tuple)):
+            return None
+        target = assign.targets[0].target
+        assert isinstance(target, cst.Name)
+        key = f"{target.value} (line {self._positions[target].start.line})"
+        if key not in self.values:
+            self.values[key] = NameValue(key, assign.value)
+            self._assignment[key] = next(iter(self._scopes[node][node.value]))  # type: ignore[assignment]
+        return self.values[key]
+
+    def definition_key(self, value: cst.CSTNode) -> str | None:
+        """The key of the constant or local whose assigned value ``value`` is, if any."""
+        parent = self._parents.get(value)
+        if isinstance(parent, cst.Assign) and parent.value is value and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        elif isinstance(parent, cst.AnnAssign) and parent.value is value:
+            target = parent.target
+        else:
+            return None
+        if not isinstance(target, cst.Name):
+            return None
+        const = self.constants.get(target.value)
+        if const is not None and const.value is value:
+            return target.value
+        local = self.local_of(target) if isinstance(parent, cst.Assign) else None
+        return local.name if local is not None and local.value is value else None
 
     # -- local values -------------------------------------------------------------------------------
     def local_value(self, node: cst.Name) -> cst.BaseExpression | None:
@@ -123,4 +159,4 @@ class Names:
         return ListValue(elements, tuple(appended))
 
     def resolve(self, node: cst.Name) -> NameValue | ListValue | None:
-        return self.constant_of(node) or self.list_of(node)
+        return self.constant_of(node) or self.local_of(node) or self.list_of(node)

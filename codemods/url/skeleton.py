@@ -394,7 +394,9 @@ class Reducer:
         return None
 
     def _format(self, template: Skeleton, args: Sequence[cst.Arg]) -> Skeleton | None:
-        positional = [a.value for a in args if a.keyword is None and not a.star]
+        # After a ``*args`` the positions are unknown: such fields become holes.
+        starred = any(a.star == "*" for a in args)
+        positional = [] if starred else [a.value for a in args if a.keyword is None and not a.star]
         keyword = {a.keyword.value: a.value for a in args if a.keyword is not None}
         auto = 0
 
