@@ -70,6 +70,11 @@ class _Candidate:
     def constant_edits(self, name: str) -> frozenset[Edit]:
         return frozenset(p.edit for p in self.planned if p.constant == name)
 
+    @property
+    def own_edits(self) -> frozenset[Edit]:
+        """Edits in this expression's own text (not inside a constant it reads)."""
+        return frozenset(p.edit for p in self.planned if p.constant is None)
+
 
 # Constant values that can build a string (others, like ``log = getLogger()``, are not looked at).
 _STRINGISH = (
@@ -261,7 +266,9 @@ class _Engine:
                         touched[p.constant].append(c)
             for name, users in touched.items():
                 edits = {c.constant_edits(name) for c in users}
-                reason = None
+                definition = next((c for c in cands if c.defines == name and c.fix is not FixKind.MANUAL), None)
+                if len(edits) == 1 and definition is not None and next(iter(edits)) <= definition.own_edits:
+                    continue  # the value is a retired URL by itself: its rewrite is right for every use
                 if len(edits) > 1:
                     reason = f"{name} would need different rewrites for different URLs"
                 else:
@@ -270,6 +277,25 @@ class _Engine:
                     for c in users:
                         c.make_manual("FM115", reason)
                     changed = True
+            for c in cands:
+                if c.defines is None or c.fix is FixKind.MANUAL:
+                    continue
+                reason = self._extended_badly(c, by_top)
+                if reason is not None:
+                    c.make_manual("FM115", reason)
+                    changed = True
+
+    def _extended_badly(self, definition: _Candidate, by_top: dict[int, _Candidate]) -> str | None:
+        """Why rewriting a URL held in a constant would break a longer URL built from it, if it would."""
+        assert definition.defines is not None
+        for ref in self.names.references(definition.defines):
+            user = by_top.get(id(self.climb(ref)))
+            if user is None or user is definition:
+                continue
+            if user.fix is FixKind.MANUAL or not user.constant_edits(definition.defines) <= definition.own_edits:
+                line, _ = self.ctx.line_col(self.ctx.span(ref)[0])
+                return f"{definition.defines} is extended on line {line} into a URL that cannot be rewritten the same way"
+        return None
 
     def _uses_not_rewritten(
         self,
@@ -383,8 +409,7 @@ class _Engine:
                     const_groups[p.constant].append(c)
         const_finding: dict[str, Finding] = {}
         for name, users in const_groups.items():
-            defining = next((c for c in users if c.defines == name), None)
-            if defining is not None:
+            if any(c.defines == name and c.fix is not FixKind.MANUAL for c in cands):
                 continue  # the definition is itself a retired URL: its own finding carries the edits
             edits = sorted(users[0].constant_edits(name))
             fix = FixKind.UNSAFE if any(c.fix is FixKind.UNSAFE for c in users) else FixKind.SAFE
@@ -402,7 +427,8 @@ class _Engine:
             out.append(f)
             for e in edits:
                 emitted[e] = f
-        for c in cands:
+        # Definitions first, so a constant that is a whole URL carries its own edits.
+        for c in sorted(cands, key=lambda c: c.defines is None):
             ep = c.template.endpoint
             if c.fix is FixKind.MANUAL:
                 f = self.ctx.finding(c.node, c.rule, f"{ep.old.operation_id} cannot be rewritten automatically: {c.reason}", FixKind.MANUAL, ep)
@@ -425,7 +451,11 @@ class _Engine:
                 emitted[e] = f
             out.append(f)
             self._record(c, f, rewritten=True)
-        return out
+        known = len(self.ctx.endpoint_calls) - len(cands)
+        self.ctx.endpoint_calls[known:] = sorted(
+            self.ctx.endpoint_calls[known:], key=lambda call: self.ctx.span(call.url_node)
+        )
+        return sorted(out, key=Finding.sort_key)
 
     def _record(self, c: _Candidate, finding: Finding | None, *, rewritten: bool) -> None:
         self.ctx.endpoint_calls.append(
