@@ -20,14 +20,16 @@ pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_faults_every_id_still_gets_a_verdict(sandbox_factory, run_check):
+def test_faults_every_id_still_gets_a_verdict(sandbox_factory, run_check, tmp_path):
     sb = sandbox_factory(
         rate_limit_scale=0,
         restore_jobs_per_cluster=30,
         faults={"error_rate": 0.15, "drop_rate": 0.1, "truncate_rate": 0.1, "malformed_rate": 0.1, "slow_body_rate": 0.05},
     )
     cluster = sb.dataset.first_cluster()
-    args = ("--sample", "0", "--rate-limit-scale", "0", "--timeout", "5")
+    ids = tmp_path / "ids.txt"  # named IDs: the point is the per-ID verdicts, not surviving discovery
+    ids.write_text("\n".join(cluster.restore_job_ids))
+    args = ("--ids-file", str(ids), "--rate-limit-scale", "0", "--timeout", "5")
     patient = run_check(sb, *args, "--max-attempts", "8")
     assert set(patient.verdicts()) == set(cluster.restore_job_ids)
     assert patient.summary["settings"]["retries"] > 0
