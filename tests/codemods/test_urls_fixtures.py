@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.codemods.fixture_runner import Case, cases, check_noop, check_pair
+from tests.codemods.fixture_runner import Case, cases, check_noop, check_pair, fix
 
 FIXTURES = Path(__file__).parent / "fixtures" / "urls"
 
@@ -31,3 +31,11 @@ def test_every_before_has_an_after() -> None:
     afters = {p.name.removesuffix(".after.py") for p in FIXTURES.rglob("*.after.py")}
     assert befores == afters
     assert befores, "no fixture pairs found"
+
+
+@pytest.mark.parametrize("case", [c for c in cases(FIXTURES, "pair") if c.values[0].unsafe])
+def test_unsafe_pairs_are_left_alone_without_unsafe_fixes(case: Case) -> None:
+    """An unproven rewrite is all-or-nothing: a safe-only run does not apply any part of it."""
+    before = case.before.read_text("utf-8")
+    fixed, findings = fix(before, only="FM1")
+    assert fixed == before, [f.rule for f in findings if f.fixable and f.fix.value == "safe"]

@@ -1,0 +1,82 @@
+"""Fallback code: a ``try`` that calls Flex first and the retired path in an ``except``/``else`` branch.
+
+After the migration that branch is dead (the retired endpoint answers nothing useful any more), so
+rewriting its URL to Flex would only hide duplicate code; a human should delete it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import libcst as cst
+
+from codemods.url.match import MANUAL_PROBLEMS, best_match
+from codemods.url.skeleton import Reducer
+from codemods.url.templates import Template
+
+__all__ = ["flex_templates", "enclosing_try", "FlexFinder"]
+
+Parent = Callable[[cst.CSTNode], "cst.CSTNode | None"]
+Widen = Callable[[cst.CSTNode], cst.CSTNode]
+
+
+def flex_templates(templates: tuple[Template, ...]) -> tuple[Template, ...]:
+    """Templates of the replacement paths (nothing to change: they only recognise Flex URLs)."""
+    return tuple(
+        Template(t.endpoint, t.endpoint.new.segments(), (), t.prefix_len) for t in templates if not t.legacy_v1
+    )
+
+
+def enclosing_try(node: cst.CSTNode, parent: Parent) -> cst.Try | cst.TryStar | None:
+    """The ``try`` whose ``except`` or ``else`` branch holds ``node`` (within one function)."""
+    cur: cst.CSTNode | None = node
+    while cur is not None:
+        p = parent(cur)
+        if isinstance(p, (cst.ExceptHandler, cst.ExceptStarHandler, cst.Else)):
+            t = parent(p)
+            if isinstance(t, (cst.Try, cst.TryStar)):
+                return t
+        if p is None or isinstance(p, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return None
+        cur = p
+    return None
+
+
+class _Tokens(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.CSTNode] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.found.append(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node)  # a constant holding a Flex URL
+
+
+class FlexFinder:
+    """Does a block of code build a Flex URL?  (Answers are cached per ``try``.)"""
+
+    def __init__(self, templates: tuple[Template, ...], reducer: Reducer, widen: Widen) -> None:
+        self.flex = flex_templates(templates)
+        self.reducer = reducer
+        self.widen = widen
+        self._seen: dict[int, bool] = {}
+
+    def calls_flex(self, body: cst.CSTNode) -> bool:
+        if id(body) not in self._seen:
+            self._seen[id(body)] = self._search(body)
+        return self._seen[id(body)]
+
+    def _search(self, body: cst.CSTNode) -> bool:
+        tokens = _Tokens()
+        body.visit(tokens)
+        for tok in tokens.found:
+            sk = self.reducer.reduce(self.widen(tok))  # type: ignore[arg-type]
+            if sk is not None and sk.has_literal:
+                if any(not (m.problems.keys() & MANUAL_PROBLEMS) for m in best_match(sk, self.flex)):
+                    return True
+        return False
