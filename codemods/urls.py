@@ -183,8 +183,11 @@ class _Engine:
         """One finding with every edit of a group (fixed whole or not at all)."""
         edits = sorted({p.edit for c in group for p in c.planned})
         fix = FixKind.UNSAFE if any(c.fix is FixKind.UNSAFE for c in group) else FixKind.SAFE
-        if len(group) == 1 and not group[0].constants:
-            return self._url_finding(group[0], edits)
+        if len(group) == 1:
+            only = group[0]
+            held = sorted(only.constants, key=lambda k: self.ctx.span(self.names.values[k].value))
+            where = ", ".join(f"{k.split(' (')[0]} on line {self.line_of(self.names.values[k].value)}" for k in held)
+            return self._url_finding(only, edits, note=f"part of it is in {where}, used only here" if held else "")
         whole = next((c for c in group if c.defines is not None and c.own_edits), None)
         if whole is not None and all(c.constants <= {whole.defines} for c in group):
             return self._url_finding(whole, edits, fix, also=len(group) - 1)
@@ -200,7 +203,9 @@ class _Engine:
         anchor = self.names.values[keys[0]].value
         return self.ctx.finding(anchor, "FM103", message, fix, endpoints[0] if len(endpoints) == 1 else None, edits)
 
-    def _url_finding(self, c: Candidate, edits: list, fix: FixKind | None = None, also: int = 0) -> Finding:
+    def _url_finding(
+        self, c: Candidate, edits: list, fix: FixKind | None = None, also: int = 0, note: str = ""
+    ) -> Finding:
         ep = c.template.endpoint
         fix = fix or c.fix
         if fix is FixKind.UNSAFE:
@@ -211,6 +216,8 @@ class _Engine:
             message = f"{ep.old.operation_id} URL rewritten to {ep.new.operation_id}; retired {ep.old.sunset}"
         if also:
             message += f" (also for {also} other use(s) of {c.defines})"
+        if note:
+            message += f" ({note})"
         return self.ctx.finding(c.node, c.rule, message, fix, ep, edits)
 
     def _record(self, c: Candidate, finding: Finding) -> None:
