@@ -3,8 +3,10 @@ tokens issued to a service account (client-credentials grant).
 
 Digest follows RFC 7616 with MD5 and ``qop=auth``: the server hands out nonces that expire (a request
 signed with an expired nonce gets a fresh challenge with ``stale=true``, which clients answer without
-asking the user again) and refuses a (nonce, nc) pair it has seen, so a captured request cannot be
-replayed.  Tokens are opaque random strings that expire after a configurable time or on revocation.
+asking the user again) and refuses a signature it has already accepted (same nonce, nc and cnonce),
+so a captured request cannot be replayed.  It does not insist that nc only grows: clients that share one
+Digest state between threads (httpx does) send counts out of order or twice, each with a fresh cnonce,
+and Atlas serves such clients.  Tokens are opaque random strings that expire after a configurable time or on revocation.
 """
 
 from __future__ import annotations
@@ -104,9 +106,10 @@ class Authenticator:
             self._nonces.pop(params["nonce"], None)
             return AuthResult(False, problem="stale", challenge=self.challenge(stale=True))
         seen = entry[1]
-        if params["nc"] in seen:
+        signature = f"{params['nc']}:{params['cnonce']}"
+        if signature in seen:
             return AuthResult(False, problem="invalid", challenge=self.challenge())
-        seen.add(params["nc"])
+        seen.add(signature)
         return AuthResult(True, principal=self.credentials.public_key)
 
     # -- OAuth ----------------------------------------------------------------------------------

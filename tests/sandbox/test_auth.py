@@ -95,6 +95,25 @@ def test_hand_signed_request_works_once_and_replay_is_refused(sandbox):
     assert mismatched.status_code == 401
 
 
+def test_a_repeated_count_with_a_fresh_cnonce_is_not_a_replay(sandbox):
+    uri, headers = _target(sandbox)
+    with httpx.Client(base_url=sandbox.base_url) as client:
+        challenge = _challenge(client.get(uri, headers=headers))
+        answers = [
+            client.get(
+                uri,
+                headers={
+                    **headers,
+                    "Authorization": _digest_header(
+                        sandbox.credentials, challenge, "GET", uri, cnonce=cnonce
+                    ),
+                },
+            )
+            for cnonce in ("aaaa1111", "bbbb2222")
+        ]
+    assert [a.status_code for a in answers] == [200, 200]
+
+
 def test_expired_nonce_gets_a_stale_challenge_and_httpx_recovers(sandbox_factory):
     sandbox = sandbox_factory(nonce_ttl_seconds=0.2)
     uri, headers = _target(sandbox)
@@ -178,3 +197,15 @@ def test_each_family_accepts_both_schemes(sandbox):
         assert call(client, "list_restore_jobs", "old", *ids(cluster)).status_code == 200
     with digest_client(sandbox) as client:
         assert call(client, "list_restore_jobs", "old", *ids(cluster)).status_code == 200
+
+
+def test_concurrent_digest_clients_all_succeed(sandbox):
+    """Threads sharing one Digest client (as a concurrent checker does) never see a 401 they cannot
+    recover from: replayed or out-of-order nonce counts are answered with a fresh challenge."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    uri, headers = _target(sandbox)
+    with digest_client(sandbox) as client:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda _: client.get(uri, headers=headers).status_code, range(200)))
+    assert statuses == [200] * 200
