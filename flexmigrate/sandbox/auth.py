@@ -52,10 +52,14 @@ class Authenticator:
         nonce_ttl: float,
         token_ttl: float,
         clock: Callable[[], float] = time.monotonic,
+        nonce_uses: int = 10_000,
     ) -> None:
         self.credentials = credentials
         self.realm = realm
         self.nonce_ttl = nonce_ttl
+        # Signatures remembered per nonce are bounded: after this many the nonce is retired (answered
+        # stale=true, which clients follow without a new password), so memory stays flat under load.
+        self.nonce_uses = nonce_uses
         self.token_ttl = token_ttl
         self.clock = clock
         self._ha1 = _md5(f"{credentials.public_key}:{realm}:{credentials.private_key}")
@@ -101,8 +105,8 @@ class Authenticator:
         if not hmac.compare_digest(expected, params["response"].lower()):
             return AuthResult(False, problem="invalid", challenge=self.challenge())
         entry = self._nonces.get(params["nonce"])
-        if entry is None or entry[0] < self.clock():
-            # Right password, old nonce: RFC 7616 section 3.3 says answer stale=true.
+        if entry is None or entry[0] < self.clock() or len(entry[1]) >= self.nonce_uses:
+            # Right password, old (or used-up) nonce: RFC 7616 section 3.3 says answer stale=true.
             self._nonces.pop(params["nonce"], None)
             return AuthResult(False, problem="stale", challenge=self.challenge(stale=True))
         seen = entry[1]

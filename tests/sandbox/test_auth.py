@@ -209,3 +209,19 @@ def test_concurrent_digest_clients_all_succeed(sandbox):
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(pool.map(lambda _: client.get(uri, headers=headers).status_code, range(200)))
     assert statuses == [200] * 200
+
+
+def test_a_used_up_nonce_is_retired_as_stale():
+    from flexmigrate.sandbox.auth import Authenticator
+    from flexmigrate.sandbox.config import Credentials
+
+    creds = Credentials()
+    auth = Authenticator(creds, FACTS["digest"]["realm"], nonce_ttl=300, token_ttl=60, nonce_uses=2)
+    header = auth.challenge()
+    challenge = {k: v1 or v2 for k, v1, v2 in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]+))', header)}
+    results = [
+        auth.authenticate(_digest_header(creds, challenge, "GET", "/x", nc=f"{n:08x}"), "GET", "/x")
+        for n in (1, 2, 3)
+    ]
+    assert [r.ok for r in results] == [True, True, False]
+    assert results[2].problem == "stale" and "stale=true" in results[2].challenge

@@ -176,7 +176,9 @@ def test_access_log_and_interrupt(tmp_path):
         assert proc.stdout is not None and proc.stderr is not None
         base_url = proc.stdout.readline().split()[-1]
         creds = SandboxConfig().credentials
-        with httpx.Client(base_url=base_url, auth=httpx.DigestAuth(creds.public_key, creds.private_key)) as client:
+        with httpx.Client(
+            base_url=base_url, auth=httpx.DigestAuth(creds.public_key, creds.private_key)
+        ) as client:
             client.get("/api/atlas/v2/nowhere")
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=10)
