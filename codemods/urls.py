@@ -215,7 +215,8 @@ class _Engine:
         else:
             message = f"{ep.old.operation_id} URL rewritten to {ep.new.operation_id}; retired {ep.old.sunset}"
         if also:
-            message += f" (also for {also} other use(s) of {c.defines})"
+            name = (c.defines or "").split(" (")[0]
+            message += f" (this covers {also} more URL(s) built from {name})"
         if note:
             message += f" ({note})"
         return self.ctx.finding(c.node, c.rule, message, fix, ep, edits)

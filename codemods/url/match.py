@@ -80,19 +80,18 @@ class Match:
         return (tier, -self.support, -len(self.exact))
 
 
+_PATH_END = re.compile(r"[?#]")
+
+
 def _segments(flat: str) -> tuple[list[tuple[int, int]], int]:
-    """Spans of the path segments of ``flat`` and where the path ends."""
-    end = len(flat)
-    for i, ch in enumerate(flat):
-        if ch in "?#":
-            end = i
-            break
+    """Spans of the path segments of ``flat`` and where the path ends (at the first ``?`` or ``#``)."""
+    m = _PATH_END.search(flat)
+    end = m.start() if m else len(flat)
     spans: list[tuple[int, int]] = []
-    start = 0
-    for i in range(end + 1):
-        if i == end or flat[i] == "/":
-            spans.append((start, i))
-            start = i + 1
+    pos = 0
+    for part in flat[:end].split("/"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
     return spans, end
 
 

@@ -21,6 +21,13 @@ from codemods.url.skeleton import ListValue, NameValue
 
 __all__ = ["Names"]
 
+
+def _items(value: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The elements a list/tuple display adds, or the value itself as one unknown item."""
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return [e.value for e in value.elements if isinstance(e, cst.Element)]
+    return [value]
+
 _MUTATORS = frozenset({"append", "extend", "insert"})
 
 
@@ -132,31 +139,60 @@ class Names:
 
     # -- local segment lists ----------------------------------------------------------------------
     def list_of(self, node: cst.Name) -> ListValue | None:
-        """The list a local name holds, when it is assigned once from a list display."""
-        assign = self._single_local_assign(node)
-        if assign is None or not isinstance(assign.value, (cst.List, cst.Tuple)):
+        """The list a local name holds: assigned once from a list display, maybe extended later.
+
+        Later ``append``/``extend``/``insert`` calls and ``+=`` statements are collected, in source
+        order, as appended elements (the matcher reports such a URL instead of rewriting it).
+        """
+        scope = self._scopes.get(node)
+        if scope is None or isinstance(scope, GlobalScope):
             return None
-        binding = next(iter(self._scopes[node][node.value]))
-        elements = tuple(
-            e.value for e in assign.value.elements if isinstance(e, cst.Element)
-        )
-        appended: list[cst.BaseExpression] = []
-        for access in binding.references:
-            parent = self._parents.get(access.node)
-            if isinstance(parent, cst.Attribute) and parent.attr.value in _MUTATORS:
-                call = self._parents.get(parent)
-                if isinstance(call, cst.Call):
+        displays: list[cst.Assign] = []
+        augmented: list[cst.AugAssign] = []
+        bindings = list(scope[node.value])
+        for binding in bindings:
+            if not isinstance(binding, Assignment) or binding.scope is not scope:
+                return None
+            parent = self._parents.get(binding.node)
+            if isinstance(parent, cst.AssignTarget) and isinstance(assign := self._parents.get(parent), cst.Assign):
+                displays.append(assign)
+            elif isinstance(parent, cst.AugAssign) and parent.target is binding.node:
+                augmented.append(parent)
+            else:
+                return None
+        if len(displays) != 1 or not isinstance(displays[0].value, (cst.List, cst.Tuple)):
+            return None
+        target = displays[0].targets[0].target if len(displays[0].targets) == 1 else None
+        if not isinstance(target, cst.Name):
+            return None
+        key = f"{target.value} (line {self._line(target)})"
+        if key not in self.values:
+            self.values[key] = NameValue(key, displays[0].value)
+            self._assignment[key] = next(b for b in bindings if b.node is target)  # type: ignore[assignment]
+        elements = tuple(e.value for e in displays[0].value.elements if isinstance(e, cst.Element))
+        later: list[tuple[int, list[cst.BaseExpression]]] = [
+            (self._line(a), _items(a.value)) for a in augmented
+        ]
+        seen: set[int] = set()
+        for binding in bindings:
+            for access in binding.references:  # type: ignore[union-attr]
+                if id(access.node) in seen:
+                    continue
+                seen.add(id(access.node))
+                parent = self._parents.get(access.node)
+                call = self._parents.get(parent) if isinstance(parent, cst.Attribute) else None
+                if isinstance(call, cst.Call) and parent.attr.value in _MUTATORS:  # type: ignore[union-attr]
                     args = [a.value for a in call.args]
-                    if parent.attr.value == "insert":
+                    verb = parent.attr.value  # type: ignore[union-attr]
+                    if verb == "insert":
                         args = args[1:]
-                    for arg in args:
-                        if parent.attr.value == "extend" and isinstance(arg, (cst.List, cst.Tuple)):
-                            appended.extend(e.value for e in arg.elements if isinstance(e, cst.Element))
-                        else:
-                            appended.append(arg)
-            elif isinstance(parent, cst.AugAssign) and parent.target is access.node:
-                appended.append(parent.value)
-        return ListValue(elements, tuple(appended))
+                    items = [x for arg in args for x in (_items(arg) if verb == "extend" else [arg])]
+                    later.append((self._line(call), items))
+        later.sort(key=lambda entry: entry[0])
+        return ListValue(key, elements, tuple(x for _, items in later for x in items))
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self._positions[node].start.line
 
     def resolve(self, node: cst.Name) -> NameValue | ListValue | None:
         return self.constant_of(node) or self.local_of(node) or self.list_of(node)

@@ -188,8 +188,13 @@ class NameValue:
 
 @dataclass(frozen=True)
 class ListValue:
-    """A local list used as ``"/".join(parts)``: its literal elements and those added later."""
+    """A local list used as ``"/".join(parts)``: its literal elements and those added later.
 
+    ``key`` names the list like a constant (``parts (line 12)``): its elements are edited in the
+    list display, so the same every-use rule applies.
+    """
+
+    key: str
     elements: tuple[cst.BaseExpression, ...]
     appended: tuple[cst.BaseExpression, ...]
 
@@ -435,7 +440,9 @@ class Reducer:
     def _join(self, sep: Skeleton, arg: cst.BaseExpression) -> Skeleton | None:
         shared_sep = Skeleton(tuple(p.as_shared() for p in sep.pieces if isinstance(p, Lit)))
         notes: set[str] = set()
+        owner: str | None = None
         if isinstance(arg, (cst.List, cst.Tuple)):
+            display: cst.List | cst.Tuple | None = arg
             elements: Sequence[cst.BaseExpression | None] = [
                 None if isinstance(e, cst.StarredElement) else e.value for e in arg.elements
             ]
@@ -443,6 +450,7 @@ class Reducer:
             resolved = self._resolve(arg)
             if not isinstance(resolved, ListValue):
                 return None
+            display, owner = None, resolved.key
             elements = [*resolved.elements, *resolved.appended]
             if resolved.appended:
                 notes.add("appended-later")
@@ -457,10 +465,14 @@ class Reducer:
                 b.add(_hole(None))
                 continue
             sk = self.reduce_or_hole(element)
-            span = self._element_span(elements, n) if isinstance(arg, (cst.List, cst.Tuple)) else None
+            span = self._element_span(elements, n) if display is not None or not notes else None
             if span is not None and len(sk.pieces) == 1 and isinstance(sk.pieces[0], Lit):
                 sk = Skeleton((replace(sk.pieces[0], element=span),), sk.notes, sk.refs)
+            if owner is not None:
+                sk = Skeleton(tuple(p.with_constant(owner) if isinstance(p, Lit) else p for p in sk.pieces), sk.notes, sk.refs)
             b.add(sk)
+        if owner is not None:
+            b.refs.append(arg)  # type: ignore[arg-type]
         return b.build()
 
     def _element_span(self, elements: Sequence[cst.BaseExpression | None], n: int) -> tuple[int, int] | None:

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import libcst as cst
 import pytest
+from libcst.metadata import MetadataWrapper
 
-from codemods.engine import analyze
+from codemods import urls
+from codemods.engine import AnalyzeOptions, ModuleContext, analyze
+from flexmigrate.catalog import load_catalog
 from flexmigrate.report.findings import Edit, Finding, FixKind
 from flexmigrate.scan.edits import apply_edits
 
@@ -36,7 +39,28 @@ __all__ = [
     "check_texts",
     "expected_codes",
     "summary",
+    "Analyzer",
+    "url_engine_only",
 ]
+
+# What produces the findings: ``codemods.engine.analyze`` by default.
+Analyzer = Callable[..., "list[Finding]"]
+
+
+def url_engine_only(source: str, *, path: str = "fixture.py") -> list[Finding]:
+    """The findings of ``codemods.urls`` alone, on the same module context ``analyze`` builds.
+
+    The rules that run after it may make a URL fix stricter (a request whose headers cannot be
+    rewritten with it); URL fixtures pass this to test the URL engine on its own terms.
+    """
+    ctx = ModuleContext(
+        source=source,
+        path=path,
+        wrapper=MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True),
+        catalog=load_catalog(),
+        options=AnalyzeOptions(),
+    )
+    return sorted(urls.find_endpoint_calls(ctx), key=Finding.sort_key)
 
 
 class OverlappingEdits(AssertionError):
@@ -92,9 +116,16 @@ def _selected(findings: Sequence[Finding], only: str | None) -> list[Finding]:
     return [f for f in findings if only is None or f.rule.startswith(only)]
 
 
-def fix(source: str, *, unsafe: bool = False, only: str | None = None, path: str = "fixture.py") -> tuple[str, list[Finding]]:
+def fix(
+    source: str,
+    *,
+    unsafe: bool = False,
+    only: str | None = None,
+    path: str = "fixture.py",
+    analyzer: Analyzer = analyze,
+) -> tuple[str, list[Finding]]:
     """``source`` with every safe (and, if asked, unsafe) fix applied, and the findings of the run."""
-    findings = _selected(analyze(source, path=path), only)
+    findings = _selected(analyzer(source, path=path), only)
     kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set())
     edits = [e for f in findings if f.fixable and f.fix in kinds for e in f.edits]
     return splice(source, edits), findings
@@ -116,7 +147,7 @@ def _describe(findings: Sequence[Finding]) -> list[str]:
     return [f"{f.line}:{f.column} {f.rule} {f.fix.value}: {f.message}" for f in findings]
 
 
-def check_pair(case: Case, *, only: str | None = None) -> None:
+def check_pair(case: Case, *, only: str | None = None, analyzer: Analyzer = analyze) -> None:
     """Before -> after by the fixes; parses; a second run offers nothing more."""
     assert case.after is not None and case.after.is_file(), f"{case.before} has no after file"
     check_texts(
@@ -125,31 +156,38 @@ def check_pair(case: Case, *, only: str | None = None) -> None:
         unsafe=case.unsafe,
         only=only,
         path=case.before.name,
+        analyzer=analyzer,
     )
 
 
 def check_texts(
-    before: str, after: str, *, unsafe: bool = False, only: str | None = None, path: str = "fixture.py"
+    before: str,
+    after: str,
+    *,
+    unsafe: bool = False,
+    only: str | None = None,
+    path: str = "fixture.py",
+    analyzer: Analyzer = analyze,
 ) -> list[Finding]:
     """:func:`check_pair` on texts (for generated cases); returns the first run's findings."""
-    fixed, findings = fix(before, unsafe=unsafe, only=only, path=path)
+    fixed, findings = fix(before, unsafe=unsafe, only=only, path=path, analyzer=analyzer)
     want = expected_codes(before)
     if want is not None:
         assert summary(findings) == want, _describe(findings)
     assert fixed == after, "\n".join(_describe(findings))
     cst.parse_module(fixed)
     compile(fixed, path, "exec")
-    again, later = fix(fixed, unsafe=unsafe, only=only, path=path)
+    again, later = fix(fixed, unsafe=unsafe, only=only, path=path, analyzer=analyzer)
     assert again == fixed, "a second run changed the output: " + "\n".join(_describe(later))
     kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set())
     assert not [f for f in later if f.fixable and f.fix in kinds], _describe(later)
     return findings
 
 
-def check_noop(case: Case, *, only: str | None = None) -> None:
+def check_noop(case: Case, *, only: str | None = None, analyzer: Analyzer = analyze) -> None:
     """No edit at all (safe, unsafe or otherwise), and the expected findings if the file names them."""
     source = case.before.read_text("utf-8")
-    findings = _selected(analyze(source, path=case.before.name), only)
+    findings = _selected(analyzer(source, path=case.before.name), only)
     want = expected_codes(source)
     assert summary(findings) == (want or []), _describe(findings)
     assert not [f for f in findings if f.edits], _describe(findings)

@@ -16,7 +16,7 @@ from codemods.engine import AnalyzeOptions, ModuleContext, analyze
 from codemods.url.templates import TemplateError, align, templates_for
 from flexmigrate.catalog import catalog_from_data, load_catalog
 from flexmigrate.report.findings import FixKind
-from tests.codemods.fixture_runner import fix, splice
+from tests.codemods.fixture_runner import fix, splice, url_engine_only
 
 FIXTURES = Path(__file__).parent / "fixtures" / "urls"
 CATALOG = load_catalog()
@@ -88,7 +88,7 @@ def test_a_constant_url_used_by_several_calls_is_rewritten_once() -> None:
     assert {c.endpoint.key for c in ctx.endpoint_calls} == {"list_snapshots", "get_snapshot"}
     assert all(c.url_finding is findings[0] for c in ctx.endpoint_calls)
     assert sum(1 for c in ctx.endpoint_calls if c.call is not None) == 2
-    fixed, _ = fix(source, only="FM1")
+    fixed, _ = fix(source, only="FM1", analyzer=url_engine_only)
     assert fixed.count("flexClusters") == 1 and "tenant" not in fixed
 
 
