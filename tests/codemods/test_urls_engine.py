@@ -161,3 +161,30 @@ def test_a_new_catalog_entry_needs_no_code() -> None:
     assert 'f"/api/atlas/v2/groups/{g}/flexClusters/{c}/backup/exportJobs/{e}"' in fixed
     # The shipped catalog does not know the path: nothing to rewrite.
     assert not [f for f in analyze(source) if f.rule.startswith("FM1")]
+
+
+def test_offsets_hold_with_crlf_and_non_ascii_text() -> None:
+    source = (
+        "x = 1\r\n# é\r\n"
+        'name = "é"; u = f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/snapshots"  # ü\r\n'
+        'v = """a\r\nb""" + "/api/atlas/v2/groups/x/clusters/y/backup/tenant/download"\r\n'
+    )
+    fixed, findings = fix(source, only="FM1", analyzer=url_engine_only)
+    assert [f.rule for f in findings] == ["FM101", "FM101"]
+    assert fixed == source.replace("/clusters/", "/flexClusters/").replace("/tenant/", "/")
+
+
+@pytest.mark.parametrize(
+    ("call", "method"),
+    [
+        ('s.post(f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/restore{t}")', "POST"),
+        ('s.request("POST", f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/restore{t}")', "POST"),
+        ('s.get(f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/restore{t}")', "GET"),
+    ],
+)
+def test_the_sending_method_picks_among_equal_reports(call: str, method: str) -> None:
+    ctx = context(f"def f(s, g, c, t):\n    {call}\n")
+    (finding,) = urls.find_endpoint_calls(ctx)
+    (endpoint_call,) = ctx.endpoint_calls
+    assert endpoint_call.endpoint.old.method == method
+    assert finding.operation == endpoint_call.endpoint.old.operation_id
