@@ -1,14 +1,14 @@
 """The sandbox's behaviour: one request in, one :class:`Response` out, wire code elsewhere.
 
-Every API request goes through the same steps, in the order Atlas applies them as far as clients can
-observe: route -> authenticate -> (fault draw) -> sunset -> version -> rate limit -> path and query
-validation -> the endpoint's handler.  Routes are built from the catalog's path templates, so both
-families and any future endpoint pair are served without spelling a path here.
+Every API request goes through the same steps: route -> authenticate -> (fault draw) -> sunset ->
+version -> rate limit -> path and query validation -> the endpoint's handler.  Atlas documents no
+order; authentication first is what clients observe, the rest is the sandbox's choice.  Routes are built
+from the catalog's path templates, so both families and any future endpoint pair are served without
+spelling a path here.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Callable
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from flexmigrate.catalog import Endpoint, Operation
 from flexmigrate.sandbox.auth import Authenticator
+from flexmigrate.sandbox.bodies import validate_body
 from flexmigrate.sandbox.config import SandboxConfig
 from flexmigrate.sandbox.dataset import EPOCH, Cluster, Dataset, Project, build_dataset, new_restore_job
 from flexmigrate.sandbox.drift import DriftEngine
@@ -27,6 +28,7 @@ from flexmigrate.sandbox.errors import ApiError, api_error, error_body
 from flexmigrate.sandbox.facts import FAMILIES, facts
 from flexmigrate.sandbox.faults import FaultInjector, FaultPlan
 from flexmigrate.sandbox.http import Request, Response, json_bytes
+from flexmigrate.sandbox.oauth import oauth_endpoint
 from flexmigrate.sandbox.ratelimit import BucketSpec, RateLimiter
 
 __all__ = ["SandboxApp"]
@@ -151,7 +153,7 @@ class SandboxApp:
             err = api_error(name, request.path, method=request.method, path=request.path)
             return self._error(err, False, pretty)  # envelope is for authenticated API answers only
         if not route.is_api:
-            return self._oauth(route.kind, request)
+            return oauth_endpoint(route.kind, request, self.auth, self.facts.data["oauth"])
         result = self.auth.authenticate(request.headers.get("authorization"), request.method, request.target)
         if not result.ok:
             # Never enveloped: a 401 turned into a 200 would hide the Digest challenge from the client,
@@ -431,34 +433,10 @@ class SandboxApp:
 
         return 200, self._list(call, list(project.clusters.values()), render)
 
-    def _request_body(self, call: Call) -> dict[str, Any]:
-        """Parse and validate a POST body against the request schema in ``sandbox.json``."""
-        rules = self.facts.data["request_bodies"][call.route.kind][call.route.family]
-        formats = self.facts.data["request_bodies"]["formats"]
-        try:
-            body = json.loads(call.request.body or b"null")
-        except (ValueError, UnicodeDecodeError):
-            raise api_error("invalid_json") from None
-        if not isinstance(body, dict):
-            raise api_error("invalid_json")
-        for key in body:
-            if key not in rules["writable"] and key not in rules["read_only"]:
-                raise api_error("invalid_attribute", key, attribute=key)
-        for key in rules["required"]:
-            if key not in body:
-                raise api_error("missing_attribute", key, attribute=key)
-        clean = {}
-        for key, fmt in rules["writable"].items():
-            if key in body:
-                value = body[key]
-                if not isinstance(value, str) or not re.fullmatch(formats[fmt], value):
-                    raise api_error("invalid_attribute", key, attribute=key)
-                clean[key] = value
-        return clean
-
     def _new_job(self, call: Call, delivery: str) -> tuple[int, Any]:
         cluster = self._cluster(call)
-        body = self._request_body(call)
+        rules = self.facts.data["request_bodies"]
+        body = validate_body(call.request.body, rules[call.route.kind][call.route.family], rules["formats"])
         f = self.facts.fields("restore_job")
         snap = self._find("snapshot", cluster, body[f["snapshot_id"]])
         target_project = body.get(f["target_project"])
@@ -493,36 +471,6 @@ class SandboxApp:
         return self._new_job(call, self.facts.data["enums"]["delivery_type"][1])
 
     # -- OAuth ----------------------------------------------------------------------------------
-
-    def _oauth(self, kind: str, request: Request) -> Response:
-        """RFC 6749 client-credentials token endpoint and RFC 7009 revocation."""
-        form = {k: v[-1] for k, v in _form(request.body).items()}
-        if not self.auth.check_client(request.headers.get("authorization", "")):
-            return Response(
-                401,
-                json_bytes({"error": "invalid_client"}),
-                headers=[("WWW-Authenticate", 'Basic realm="oauth"')],
-            )
-        if kind == "revoke":
-            token = form.get("token", "")
-            self.auth.revoke(token)
-            return Response(200, b"")
-        if form.get("grant_type") != self.facts.data["oauth"]["grant_type"]:
-            return Response(400, json_bytes({"error": "unsupported_grant_type"}))
-        token, expires_in = self.auth.issue_token()
-        body = {
-            "access_token": token,
-            "token_type": self.facts.data["oauth"]["token_type"],
-            "expires_in": expires_in,
-        }
-        return Response(200, json_bytes(body), headers=[("Cache-Control", "no-store")])
-
-
-def _form(body: bytes) -> dict[str, list[str]]:
-    try:
-        return parse_qs(body.decode("utf-8"), keep_blank_values=True)
-    except UnicodeDecodeError:
-        return {}
 
 
 def _num(value: float) -> int | float:

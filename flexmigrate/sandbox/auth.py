@@ -6,7 +6,8 @@ signed with an expired nonce gets a fresh challenge with ``stale=true``, which c
 asking the user again) and refuses a signature it has already accepted (same nonce, nc and cnonce),
 so a captured request cannot be replayed.  It does not insist that nc only grows: clients that share one
 Digest state between threads (httpx does) send counts out of order or twice, each with a fresh cnonce,
-and Atlas serves such clients.  Tokens are opaque random strings that expire after a configurable time or on revocation.
+and Atlas serves such clients.  Tokens are opaque random strings that expire after a configurable time
+or on revocation.
 """
 
 from __future__ import annotations

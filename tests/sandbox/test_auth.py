@@ -205,9 +205,8 @@ def test_concurrent_digest_clients_all_succeed(sandbox):
     from concurrent.futures import ThreadPoolExecutor
 
     uri, headers = _target(sandbox)
-    with digest_client(sandbox) as client:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = list(pool.map(lambda _: client.get(uri, headers=headers).status_code, range(200)))
+    with digest_client(sandbox) as client, ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: client.get(uri, headers=headers).status_code, range(200)))
     assert statuses == [200] * 200
 
 

@@ -195,8 +195,7 @@ def test_port_in_use_is_an_error_not_a_hang(sandbox, capsys):
     from flexmigrate.cli import main
     from flexmigrate.sandbox import serve_in_background
 
-    with pytest.raises(OSError):
-        with serve_in_background(SandboxConfig(port=sandbox.port)):
-            pass
+    with pytest.raises(OSError), serve_in_background(SandboxConfig(port=sandbox.port)):
+        pass
     assert main(["sandbox", "--port", str(sandbox.port)]) == 2
     assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
