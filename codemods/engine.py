@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import libcst as cst
@@ -49,6 +49,9 @@ class EndpointCall:
     rewritten: bool = False
     fix: FixKind = FixKind.SAFE
     url_finding: Finding | None = None
+    # Findings of the rules about this same request (headers, body, response fields), recorded by
+    # ``ModuleContext.finding(..., of_call=...)``; ``settle_requests`` reads them.
+    dependents: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -103,12 +106,13 @@ class ModuleContext:
         fix: FixKind,
         endpoint: Endpoint | None = None,
         edits: Sequence[Edit] = (),
+        of_call: EndpointCall | None = None,
     ) -> Finding:
-        """A finding located at ``node``."""
+        """A finding located at ``node``; ``of_call`` names the endpoint call it belongs to."""
         start, end = self.span(node)
         line, col = self.line_col(start)
         end_line, end_col = self.line_col(end)
-        return Finding(
+        finding = Finding(
             path=self.path,
             line=line,
             column=col,
@@ -121,6 +125,45 @@ class ModuleContext:
             replacement=endpoint.new.operation_id if endpoint else None,
             edits=tuple(edits),
         )
+        if of_call is not None:
+            of_call.dependents.append(finding)
+        return finding
+
+
+# Rules whose findings decide whether the request itself is right after the rewrite: the version
+# headers and the body.  (Response-field reads come after the request and are reported on their own.)
+REQUEST_RULE_PREFIXES = ("FM2", "FM4")
+_RANK = {FixKind.SAFE: 0, FixKind.UNSAFE: 1, FixKind.MANUAL: 2}
+
+
+def settle_requests(ctx: ModuleContext, findings: list[Finding]) -> list[Finding]:
+    """Make each request's migration all-or-nothing at its least sure part.
+
+    A URL moved to Flex while the request still sends the tenant version header or a body Flex
+    rejects turns a call that worked before the sunset into one that fails: a half rewrite.  So when
+    any header or body finding of a call is not ``safe``, the call's safe fixes (URL, headers, body,
+    response fields) become ``unsafe``: applied only with ``--unsafe-fixes``, with the reason
+    appended to the message.  Manual findings stay manual.
+    """
+    downgrade: dict[int, str] = {}
+    for ec in ctx.endpoint_calls:
+        blockers = [
+            f for f in ec.dependents
+            if f.rule.startswith(REQUEST_RULE_PREFIXES) and _RANK[f.fix] > _RANK[FixKind.SAFE]
+        ]
+        if not blockers:
+            continue
+        first = min(blockers, key=Finding.sort_key)
+        why = f"unsafe: the rest of this request is not rewritten with it ({first.rule} at line {first.line})"
+        for f in [ec.url_finding, *ec.dependents]:
+            if f is not None and f.fix is FixKind.SAFE:
+                downgrade.setdefault(id(f), why)
+    if not downgrade:
+        return findings
+    return [
+        replace(f, fix=FixKind.UNSAFE, message=f"{f.message}; {downgrade[id(f)]}") if id(f) in downgrade else f
+        for f in findings
+    ]
 
 
 # A rule takes the context (with ``endpoint_calls`` already found) and yields findings.
@@ -158,4 +201,5 @@ def analyze(
     findings: list[Finding] = list(urls.find_endpoint_calls(ctx))
     for rule in _rules():
         findings.extend(rule(ctx))
+    findings = settle_requests(ctx, findings)
     return sorted(findings, key=Finding.sort_key)

@@ -93,6 +93,7 @@ def check_headers(ctx: ModuleContext) -> Iterator[Finding]:
             f"sends {ACCEPT}: {ec.endpoint.new.media_type}{content_type}",
             FixKind.MANUAL,
             ec.endpoint,
+            of_call=ec,
         )
 
 
@@ -112,7 +113,7 @@ class _CallHeaders:
     # -- findings -------------------------------------------------------------------------------
     def _finding(self, node: cst.CSTNode, rule: str, message: str, fix: FixKind, edits=()) -> Finding:
         return self.ctx.finding(
-            node, rule, message, capped(fix, self.ec) if edits else fix, self.ec.endpoint, edits
+            node, rule, message, capped(fix, self.ec) if edits else fix, self.ec.endpoint, edits, of_call=self.ec
         )
 
     def _line(self, node: cst.CSTNode) -> int:
@@ -488,12 +489,15 @@ class _CallHeaders:
         if header != ACCEPT:
             return  # Content-Type only needs the Flex version where one is set
         if receiver.kind in ("module", "session"):
+            # requests/httpx send no Accept of their own that names a version, and the session (when
+            # there is one) was read above and sets none: the call sends no versioned Accept, and the
+            # Flex operation is served only under its own version, so a request-level Accept is what
+            # makes the migrated call right (v1.0 or v2 alike).
             if self.ec.legacy_v1:
                 why = "the v1.0 call sent no Accept header and v2 requires a versioned one"
-                self.overrides[header] = ("FM204", why, FixKind.SAFE)
             else:
-                why = "no Accept header is visible and v2 requires a versioned one"
-                self.overrides[header] = ("FM204", why, FixKind.UNSAFE)
+                why = "the call sends no versioned Accept header and the Flex operation needs one"
+            self.overrides[header] = ("FM204", why, FixKind.SAFE)
             return
         where = (
             f" (defined at line {self._line(receiver.defined_at)})" if receiver.defined_at is not None else ""

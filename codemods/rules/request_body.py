@@ -41,6 +41,7 @@ def check_request_body(ctx: ModuleContext) -> Iterator[Finding]:
                 "not found: make sure its body has none of them",
                 FixKind.MANUAL,
                 ec.endpoint,
+                of_call=ec,
             )
 
 
@@ -112,6 +113,7 @@ def _check(
         f"{op} rejects the body keys {names}; {where}: make sure the body sent here has none of them",
         FixKind.MANUAL,
         ec.endpoint,
+        of_call=ec,
     )
 
 
@@ -149,6 +151,7 @@ def _edit_dict(
             "read (a **spread or a computed key): make sure none of them is sent",
             FixKind.MANUAL,
             ec.endpoint,
+            of_call=ec,
         )
         return
     remove = {i for i, (key, _) in enumerate(entries) if key in dropped}
@@ -163,4 +166,5 @@ def _edit_dict(
         capped(FixKind.SAFE, ec),
         ec.endpoint,
         literals.removal_edits(ctx, node, remove),
+        of_call=ec,
     )

@@ -57,6 +57,7 @@ def check_response_fields(ctx: ModuleContext) -> Iterator[Finding]:
             capped(FixKind.SAFE, read.ec),
             read.ec.endpoint,
             [edit],
+            of_call=read.ec,
         )
     watched: dict[str, list[tuple[EndpointCall, str]]] = {}
     for ec in [ec for ec, _ in migrated_calls(ctx)] + list(unlinked_calls(ctx)):

@@ -23,7 +23,7 @@ import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from codemods import rules
-from codemods.engine import AnalyzeOptions, EndpointCall, ModuleContext, analyze
+from codemods.engine import AnalyzeOptions, EndpointCall, ModuleContext, analyze, settle_requests
 from codemods.rules import flow
 from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.report.findings import Finding, FixKind
@@ -122,7 +122,7 @@ def rules_on(ctx: ModuleContext) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules.ALL:
         findings.extend(rule(ctx))
-    return sorted(findings, key=Finding.sort_key)
+    return sorted(settle_requests(ctx, findings), key=Finding.sort_key)
 
 
 def run_rules(source: str, *, report_comments: bool = False) -> list[Finding]:

@@ -1,0 +1,56 @@
+"""A request is migrated whole or not by default: no URL on Flex with the tenant header or body."""
+
+from __future__ import annotations
+
+from codemods.engine import analyze
+from flexmigrate.report.findings import FixKind
+
+URL = "https://cloud.mongodb.com/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/restores/{r}"
+
+
+def kinds(source: str) -> dict[str, FixKind]:
+    return {f.rule: f.fix for f in analyze(source)}
+
+
+def test_whole_request_visible_stays_safe():
+    src = (
+        "import requests\n"
+        "def get(g, c, r):\n"
+        f"    return requests.get(f\"{URL}\", headers={{\"Accept\": \"application/vnd.atlas.2023-01-01+json\"}})\n"
+    )
+    found = analyze(src)
+    assert {f.fix for f in found} == {FixKind.SAFE}
+    assert not any("unsafe:" in f.message for f in found)
+
+
+def test_header_from_a_parameter_makes_the_url_fix_unsafe():
+    src = (
+        "import requests\n"
+        "def get(g, c, r, headers):\n"
+        f"    return requests.get(f\"{URL}\", headers=headers)\n"
+    )
+    found = analyze(src)
+    url = next(f for f in found if f.rule.startswith("FM1"))
+    header = next(f for f in found if f.rule.startswith("FM2"))
+    assert header.fix is FixKind.MANUAL
+    assert url.fix is FixKind.UNSAFE and url.edits
+    assert f"({header.rule} at line {header.line})" in url.message
+
+
+def test_a_safe_sibling_fix_of_a_half_visible_request_is_unsafe_too():
+    # Accept is a literal the call owns (safe on its own) but the body comes from a parameter.
+    src = (
+        "import requests\n"
+        "def download(g, c, body):\n"
+        "    return requests.post(\n"
+        "        f\"https://cloud.mongodb.com/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/download\",\n"
+        "        json=body,\n"
+        "        headers={\"Accept\": \"application/vnd.atlas.2023-01-01+json\",\n"
+        "                 \"Content-Type\": \"application/vnd.atlas.2023-01-01+json\"},\n"
+        "    )\n"
+    )
+    found = analyze(src)
+    body = next(f for f in found if f.rule.startswith("FM4"))
+    assert body.fix is FixKind.MANUAL
+    fixable = [f for f in found if f.edits]
+    assert fixable and all(f.fix is FixKind.UNSAFE for f in fixable)
