@@ -132,6 +132,11 @@ def _walk(
             exact[j] = (a, b)
         elif HOLE in text:
             if j < template.prefix_len:
+                before = {flat[a0:b0] for a0, b0 in spans[first:i]}
+                if before & set(segs[:j]):
+                    # The API prefix is visible around it: the hole is its version, chosen at run time.
+                    problems[Problem.RUNTIME_SEGMENT] = f"the API version segment where '{want}' belongs is chosen at run time"
+                    return -1, exact, problems, False
                 return j, exact, problems, True  # the API prefix comes from a base URL we cannot see
             if not _compatible(text, want):
                 return None
