@@ -24,7 +24,8 @@ from codemods.url.fallback import FlexFinder, enclosing_try
 from codemods.url.match import Match, best_match, hole_strings
 from codemods.url.names import Names
 from codemods.url.sharing import groups, settle
-from codemods.url.skeleton import Hole, Reducer, Skeleton
+from codemods.url.reduce import Reducer
+from codemods.url.skeleton import Hole, Skeleton
 from codemods.url.templates import templates_for
 from codemods.url.widen import widen
 from flexmigrate.report.findings import Finding, FixKind

@@ -11,7 +11,7 @@ from typing import Callable
 import libcst as cst
 
 from codemods.url.match import MANUAL_PROBLEMS, best_match
-from codemods.url.skeleton import Reducer
+from codemods.url.reduce import Reducer
 from codemods.url.templates import Template
 
 __all__ = ["flex_templates", "enclosing_try", "FlexFinder"]

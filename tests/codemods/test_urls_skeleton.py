@@ -8,7 +8,8 @@ from libcst.metadata import MetadataWrapper
 
 from codemods.engine import AnalyzeOptions, ModuleContext
 from codemods.url.names import Names
-from codemods.url.skeleton import HOLE, Lit, Reducer, Skeleton
+from codemods.url.reduce import Reducer
+from codemods.url.skeleton import HOLE, Lit, Skeleton
 from flexmigrate.catalog import load_catalog
 
 H = HOLE
