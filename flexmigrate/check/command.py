@@ -215,6 +215,8 @@ def _check_settings(settings: Settings, catalog: Catalog, known: dict[str, Resou
         raise _usage("--sample must not be negative")
     if settings.max_mismatch_rate is not None and not 0 <= settings.max_mismatch_rate <= 1:
         raise _usage("--max-mismatch-rate must be between 0 and 1")
+    if settings.ca_bundle and not Path(settings.ca_bundle).is_file():
+        raise _usage(f"--ca-bundle {settings.ca_bundle}: no such file")
     if settings.record and settings.baseline and settings.record.resolve() == settings.baseline.resolve():
         raise _usage("--record and --baseline must be different files")
 

@@ -70,6 +70,7 @@ def creds(monkeypatch):
         (_check("--cluster", "c1", "--cluster", "c2", "--restore-id", RID), "names no cluster"),
         (_check("--cluster", "c1", "--max-mismatch-rate", "2"), "between 0 and 1"),
         (_check("--cluster", "c1", "--concurrency", "0"), "at least 1"),
+        (_check("--cluster", "c1", "--ca-bundle", "/nonexistent/ca.pem"), "no such file"),
     ],
 )
 def test_bad_identifiers_and_numbers_exit_2_before_any_request(creds, capsys, argv, message):

@@ -211,3 +211,19 @@ def test_clusters_come_from_the_named_ids_or_the_baseline_when_not_given(sandbox
     proof = run_check(after, "--no-cluster", "--baseline", str(record), "--rate-limit-scale", "0")
     assert proof.code == 0, proof.summary
     assert {r["cluster"] for r in proof.results} == {c1.name, c2.name}
+
+
+def test_credentials_from_an_atlas_cli_profile(sandbox_factory, run_check, tmp_path):
+    sb = sandbox_factory(**FAST)
+    config = tmp_path / "xdg" / "atlascli" / "config.toml"  # XDG_CONFIG_HOME of the clean_env fixture
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        f'[default]\npublic_api_key = "nobody"\nprivate_api_key = "wrong"\n\n'
+        f'[sandbox]\nclient_id = "{sb.credentials.client_id}"\nclient_secret = "{sb.credentials.client_secret}"\n'
+    )
+    out = run_check(sb, "--profile", "sandbox", "--rate-limit-scale", "0", env={})
+    assert out.code == 0, out.stderr
+    assert out.summary["settings"]["tokens_issued"] == 1
+    default = run_check(sb, "--rate-limit-scale", "0", env={})  # no variables: the default profile, wrong key
+    assert default.code == 2 and not default.results
+    assert all("401" in p for p in default.summary["problems"]) and default.summary["problems"]
