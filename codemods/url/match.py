@@ -102,6 +102,7 @@ def _compatible(text: str, literal: str) -> bool:
 
 
 _Walk = tuple[int, dict[int, tuple[int, int]], dict[Problem, str], bool]
+_WALK_BUDGET = 256  # tries of multi-segment holes per template; real URLs need a handful
 
 
 def _walk(
@@ -113,14 +114,17 @@ def _walk(
     j: int,
     exact: dict[int, tuple[int, int]],
     problems: dict[Problem, str],
+    budget: list[int] | None = None,
 ) -> _Walk | None:
     """Compare skeleton segments ``spans[first..i]`` with template segments ``..j`` from the right.
 
     Returns the first template index left unmatched, the exactly matched segments, the problems
     found, and whether a hole stood where the API prefix is (a base URL); ``None`` on a mismatch.  A
     hole that stands alone in a segment may stand for several template segments (a run-time
-    ``"tenant/restores"``), so it is tried over one, two, ... segments.
+    ``"tenant/restores"``), so it is tried over one, two, ... segments; ``budget`` bounds the number
+    of such tries so that no expression, however many holes it has, costs more than a fixed amount.
     """
+    budget = budget if budget is not None else [_WALK_BUDGET]
     segs = template.segments
     while j >= 0 and i >= first:
         a, b = spans[i]
@@ -142,10 +146,13 @@ def _walk(
                 return None
             if text == HOLE:
                 for extra in range(0, j - template.prefix_len + 1):
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        return None
                     covered = "/".join(segs[j - extra : j + 1])
                     found = dict(problems)
                     found[Problem.RUNTIME_SEGMENT] = f"the segment where '{covered}' belongs is chosen at run time"
-                    walked = _walk(flat, spans, first, template, i - 1, j - extra - 1, dict(exact), found)
+                    walked = _walk(flat, spans, first, template, i - 1, j - extra - 1, dict(exact), found, budget)
                     if walked is not None:
                         return walked
                 return None
