@@ -109,7 +109,10 @@ class Sandbox:
         self.ids_file = folder / f"ids-{n}.txt"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _SANDBOX, str(n), str(latency_ms), str(self.ids_file)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
         )
         assert self.proc.stdout is not None
         self.info = json.loads(self.proc.stdout.readline())
@@ -121,7 +124,9 @@ class Sandbox:
 
 
 def _run(code: str, args: list[str], env: dict[str, str] | None = None) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, env=env
+    )
     if out.returncode != 0:
         raise SystemExit(f"benchmark process failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -130,11 +135,31 @@ def _run(code: str, args: list[str], env: dict[str, str] | None = None) -> dict:
 def run_checker(sb: Sandbox, concurrency: int, folder: Path) -> dict:
     info = sb.info
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
-    env.update(MONGODB_ATLAS_PUBLIC_API_KEY=info["public"], MONGODB_ATLAS_PRIVATE_API_KEY=info["private"],
-               XDG_CONFIG_HOME=str(folder))
-    argv = ["check", "--group-id", info["group"], "--cluster", info["cluster"], "--base-url", info["base_url"],
-            "--ids-file", str(sb.ids_file), "--concurrency", str(concurrency), "--rate-limit-scale", "0",
-            "--format", "json", "--output", str(folder / "report.json"), "--no-progress"]
+    env.update(
+        MONGODB_ATLAS_PUBLIC_API_KEY=info["public"],
+        MONGODB_ATLAS_PRIVATE_API_KEY=info["private"],
+        XDG_CONFIG_HOME=str(folder),
+    )
+    argv = [
+        "check",
+        "--group-id",
+        info["group"],
+        "--cluster",
+        info["cluster"],
+        "--base-url",
+        info["base_url"],
+        "--ids-file",
+        str(sb.ids_file),
+        "--concurrency",
+        str(concurrency),
+        "--rate-limit-scale",
+        "0",
+        "--format",
+        "json",
+        "--output",
+        str(folder / "report.json"),
+        "--no-progress",
+    ]
     result = _run(_CHECKER, [json.dumps(argv)], env)
     report = json.loads((folder / "report.json").read_text())
     result["counts"] = report["summary"]["counts"]
@@ -148,12 +173,24 @@ def run_checker(sb: Sandbox, concurrency: int, folder: Path) -> dict:
 
 def run_baseline(sb: Sandbox, concurrency: int) -> dict:
     i = sb.info
-    return _run(_BASELINE, [i["base_url"], i["group"], i["cluster"], i["public"], i["private"], str(sb.ids_file),
-                            str(concurrency)])
+    return _run(
+        _BASELINE,
+        [
+            i["base_url"],
+            i["group"],
+            i["cluster"],
+            i["public"],
+            i["private"],
+            str(sb.ids_file),
+            str(concurrency),
+        ],
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ids", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--latency-ms", type=float, default=50.0)
@@ -171,18 +208,26 @@ def main() -> None:
             for run in range(args.runs):
                 checks.append(run_checker(sb, args.concurrency, folder))
                 bases.append(run_baseline(sb, args.concurrency))
-                print(f"run {run + 1}: checker {checks[-1]['wall']:.3f} s, bare fetch loop {bases[-1]['wall']:.3f} s")
+                print(
+                    f"run {run + 1}: checker {checks[-1]['wall']:.3f} s, bare fetch loop {bases[-1]['wall']:.3f} s"
+                )
         finally:
             sb.close()
         wall = statistics.median(c["wall"] for c in checks)
         base_wall = statistics.median(b["wall"] for b in bases)
         cpu = statistics.median(c["cpu"] for c in checks) / args.ids
         base_cpu = statistics.median(b["cpu"] for b in bases) / args.ids
-        print(f"\n1. wall time, {args.ids} IDs, {args.latency_ms:g} ms latency, concurrency {args.concurrency}")
-        print(f"   ideal {ideal:.3f} s   checker {wall:.3f} s   ratio {wall / ideal:.3f}   "
-              f"(bare fetch loop {base_wall:.3f} s, ratio {base_wall / ideal:.3f})")
+        print(
+            f"\n1. wall time, {args.ids} IDs, {args.latency_ms:g} ms latency, concurrency {args.concurrency}"
+        )
+        print(
+            f"   ideal {ideal:.3f} s   checker {wall:.3f} s   ratio {wall / ideal:.3f}   "
+            f"(bare fetch loop {base_wall:.3f} s, ratio {base_wall / ideal:.3f})"
+        )
         print("2. CPU per ID (both families fetched)")
-        print(f"   checker {cpu * 1e3:.3f} ms   bare fetch loop {base_cpu * 1e3:.3f} ms   ratio {cpu / base_cpu:.2f}")
+        print(
+            f"   checker {cpu * 1e3:.3f} ms   bare fetch loop {base_cpu * 1e3:.3f} ms   ratio {cpu / base_cpu:.2f}"
+        )
 
         if args.skip_memory:
             return
@@ -199,8 +244,10 @@ def main() -> None:
             rows.append((n, c["maxrss_kb"] / 1024, b["maxrss_kb"] / 1024))
             print(f"   {n:>7}  {rows[-1][1]:8.1f}  {rows[-1][2]:8.1f}  {rows[-1][1] / rows[-1][2]:.2f}")
         first, last = rows[0], rows[-1]
-        print(f"   growth {first[0]} -> {last[0]} IDs: checker x{last[1] / first[1]:.2f}, "
-              f"bare fetch loop x{last[2] / first[2]:.2f}")
+        print(
+            f"   growth {first[0]} -> {last[0]} IDs: checker x{last[1] / first[1]:.2f}, "
+            f"bare fetch loop x{last[2] / first[2]:.2f}"
+        )
 
 
 if __name__ == "__main__":

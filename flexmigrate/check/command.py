@@ -57,45 +57,116 @@ def register(subparsers: Any) -> None:
     )
     what = p.add_argument_group("what to check")
     what.add_argument("--group-id", required=True, metavar="G", help="the Atlas project (group) ID")
-    what.add_argument("--cluster", action="append", default=[], metavar="NAME",
-                      help="a cluster to check (repeatable); default: every Flex cluster of the project")
-    what.add_argument("--restore-id", action="append", default=[], metavar="[CLUSTER/]ID",
-                      help="a restore job ID to check (repeatable); default: discovered through the list endpoints")
-    what.add_argument("--snapshot-id", action="append", default=[], metavar="[CLUSTER/]ID",
-                      help="a snapshot ID to check (repeatable; implies --snapshots)")
-    what.add_argument("--ids-file", type=Path, metavar="FILE",
-                      help="IDs to check, one per line: [snapshots:][CLUSTER/]ID; '#' starts a comment")
+    what.add_argument(
+        "--cluster",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a cluster to check (repeatable); default: every Flex cluster of the project",
+    )
+    what.add_argument(
+        "--restore-id",
+        action="append",
+        default=[],
+        metavar="[CLUSTER/]ID",
+        help="a restore job ID to check (repeatable); default: discovered through the list endpoints",
+    )
+    what.add_argument(
+        "--snapshot-id",
+        action="append",
+        default=[],
+        metavar="[CLUSTER/]ID",
+        help="a snapshot ID to check (repeatable; implies --snapshots)",
+    )
+    what.add_argument(
+        "--ids-file",
+        type=Path,
+        metavar="FILE",
+        help="IDs to check, one per line: [snapshots:][CLUSTER/]ID; '#' starts a comment",
+    )
     what.add_argument("--snapshots", action="store_true", help="check snapshots as well as restore jobs")
-    what.add_argument("--sample", type=int, metavar="N",
-                      help=f"check N discovered IDs drawn uniformly (default {defaults['sample']}; 0 = all)")
-    what.add_argument("--seed", type=int, metavar="S", help="seed of the sample (default: a fresh one, reported)")
+    what.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help=f"check N discovered IDs drawn uniformly (default {defaults['sample']}; 0 = all)",
+    )
+    what.add_argument(
+        "--seed", type=int, metavar="S", help="seed of the sample (default: a fresh one, reported)"
+    )
     how = p.add_argument_group("how to compare")
-    how.add_argument("--noise-fetch", action="store_true", default=None,
-                     help="fetch the retired representation twice; fields that change on their own are volatile")
-    how.add_argument("--ignore", action="append", default=[], metavar="GLOB",
-                     help="do not compare fields matching GLOB (generic path, e.g. 'links[].href'; repeatable)")
-    how.add_argument("--normalise", action="append", default=[], metavar="NAME=GLOB",
-                     help="apply normaliser NAME (timestamp, url, catalog_path) to fields matching GLOB")
-    how.add_argument("--max-mismatch-rate", type=float, metavar="R",
-                     help="tolerate per-field mismatch rates up to R (0..1); default: any mismatch fails")
-    how.add_argument("--config", type=Path, metavar="FILE",
-                     help="read [tool.flexmigrate.check] from FILE instead of the nearest pyproject.toml")
+    how.add_argument(
+        "--noise-fetch",
+        action="store_true",
+        default=None,
+        help="fetch the retired representation twice; fields that change on their own are volatile",
+    )
+    how.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="do not compare fields matching GLOB (generic path, e.g. 'links[].href'; repeatable)",
+    )
+    how.add_argument(
+        "--normalise",
+        action="append",
+        default=[],
+        metavar="NAME=GLOB",
+        help="apply normaliser NAME (timestamp, url, catalog_path) to fields matching GLOB",
+    )
+    how.add_argument(
+        "--max-mismatch-rate",
+        type=float,
+        metavar="R",
+        help="tolerate per-field mismatch rates up to R (0..1); default: any mismatch fails",
+    )
+    how.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="read [tool.flexmigrate.check] from FILE instead of the nearest pyproject.toml",
+    )
     after = p.add_argument_group("after the sunset")
-    after.add_argument("--record", type=Path, metavar="FILE", help="save the raw responses (redacted) as JSON Lines")
-    after.add_argument("--baseline", type=Path, metavar="FILE",
-                       help="compare the replacement against a --record file instead of the retired endpoint")
+    after.add_argument(
+        "--record", type=Path, metavar="FILE", help="save the raw responses (redacted) as JSON Lines"
+    )
+    after.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="compare the replacement against a --record file instead of the retired endpoint",
+    )
     conn = p.add_argument_group("connection")
     conn.add_argument("--profile", metavar="NAME", help="Atlas CLI profile to take credentials from")
     conn.add_argument("--base-url", metavar="URL", help="API host (Atlas for Government, or a sandbox)")
-    conn.add_argument("--ca-bundle", metavar="FILE", help="trust these certificate authorities (TLS is always verified)")
-    conn.add_argument("--concurrency", type=int, metavar="N",
-                      help=f"requests in flight at once (default {defaults['concurrency']})")
-    conn.add_argument("--timeout", type=float, metavar="SECONDS",
-                      help=f"per-request timeout (default {defaults['timeout_seconds']})")
-    conn.add_argument("--max-attempts", type=int, metavar="N",
-                      help=f"attempts per request before giving up (default {defaults['max_attempts']})")
-    conn.add_argument("--rate-limit-scale", type=float, metavar="F",
-                      help="multiply the documented rate-limit buckets by F; 0 disables client-side limiting")
+    conn.add_argument(
+        "--ca-bundle", metavar="FILE", help="trust these certificate authorities (TLS is always verified)"
+    )
+    conn.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help=f"requests in flight at once (default {defaults['concurrency']})",
+    )
+    conn.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"per-request timeout (default {defaults['timeout_seconds']})",
+    )
+    conn.add_argument(
+        "--max-attempts",
+        type=int,
+        metavar="N",
+        help=f"attempts per request before giving up (default {defaults['max_attempts']})",
+    )
+    conn.add_argument(
+        "--rate-limit-scale",
+        type=float,
+        metavar="F",
+        help="multiply the documented rate-limit buckets by F; 0 disables client-side limiting",
+    )
     out = p.add_argument_group("output")
     out.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
     out.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
@@ -156,13 +227,17 @@ def build_settings(args: argparse.Namespace, catalog: Catalog, cwd: Path) -> Set
     known = resources(catalog)
     unknown = {s.resource for s in ids} - set(known)
     if unknown:
-        raise _usage(f"unknown resource(s) in --ids-file: {', '.join(sorted(unknown))} (known: {', '.join(known)})")
+        raise _usage(
+            f"unknown resource(s) in --ids-file: {', '.join(sorted(unknown))} (known: {', '.join(known)})"
+        )
     chosen = ["restores"]
     if args.snapshots or any(s.resource == "snapshots" for s in ids):
         chosen.append("snapshots")
     if ids:
         chosen = list(dict.fromkeys(s.resource for s in ids))
-    rules = settings.rules.merged(cfg.Rules(ignore=tuple(args.ignore))).merged(cfg.parse_normalise_option(args.normalise))
+    rules = settings.rules.merged(cfg.Rules(ignore=tuple(args.ignore))).merged(
+        cfg.parse_normalise_option(args.normalise)
+    )
     settings = cfg.apply(
         settings,
         {
@@ -232,7 +307,9 @@ def _renderer(settings: Settings, out: Output) -> Any:
     return TextRenderer(out.stream, show_ids=settings.show_ids)
 
 
-def _judges(catalog: Catalog, settings: Settings, known: dict[str, Resource], redactor: Redactor) -> dict[str, Judge]:
+def _judges(
+    catalog: Catalog, settings: Settings, known: dict[str, Resource], redactor: Redactor
+) -> dict[str, Judge]:
     facts = catalog.section("check")
     validator = SchemaValidator(facts["schemas"])
     ignore = GlobSet(settings.rules.ignore)
@@ -280,7 +357,9 @@ def run(args: argparse.Namespace) -> int:
             raise _usage(f"--baseline: {exc}") from None
     known = resources(catalog)
     judges = _judges(catalog, settings, known, redactor)
-    auth = build_auth(credentials, base_url, dict(catalog.auth), facts["credentials"]["token_renew_before_seconds"])
+    auth = build_auth(
+        credentials, base_url, dict(catalog.auth), facts["credentials"]["token_renew_before_seconds"]
+    )
     buckets = buckets_from_catalog(catalog.section("sandbox")["rate_limits"], settings.rate_limit_scale)
     seed = settings.seed if settings.seed is not None else new_seed()
     out = Output(settings.output, atomic=settings.output_format not in STREAMING_FORMATS)
@@ -293,8 +372,20 @@ def run(args: argparse.Namespace) -> int:
         recorder = Recorder(settings.record, redactor, {"group_id": settings.group_id, "base_url": base_url})
     try:
         summary = asyncio.run(
-            _main(settings, catalog, base_url, auth, redactor, buckets, known, judges, Tee(renderer, progress), seed,
-                  recorder, baseline)
+            _main(
+                settings,
+                catalog,
+                base_url,
+                auth,
+                redactor,
+                buckets,
+                known,
+                judges,
+                Tee(renderer, progress),
+                seed,
+                recorder,
+                baseline,
+            )
         )
     except CheckAborted as exc:
         out.discard()

@@ -110,9 +110,7 @@ def partition(comparison: Comparison, ignore: GlobSet, volatile: frozenset[str] 
             noisy[gpath] = None
         else:
             kept.append(diff)
-    compared = tuple(
-        p for p in comparison.compared if not (ignore and ignore.matches(p)) and p not in noisy
-    )
+    compared = tuple(p for p in comparison.compared if not (ignore and ignore.matches(p)) and p not in noisy)
     return Partition(tuple(kept), tuple(noisy), tuple(silenced), compared)
 
 

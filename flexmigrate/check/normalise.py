@@ -106,7 +106,8 @@ class Rules:
         names = dict.fromkeys([*self.normalise, *other.normalise])
         return Rules(
             normalise={
-                n: tuple(dict.fromkeys([*self.normalise.get(n, ()), *other.normalise.get(n, ())])) for n in names
+                n: tuple(dict.fromkeys([*self.normalise.get(n, ()), *other.normalise.get(n, ())]))
+                for n in names
             },
             ignore=tuple(dict.fromkeys([*self.ignore, *other.ignore])),
         )
@@ -161,7 +162,9 @@ class Normaliser:
 def _compile_rename(old: str, new: str) -> tuple[list[str], str, str]:
     old_parts, new_parts = paths.split(old), paths.split(new)
     if old_parts[:-1] != new_parts[:-1] or old_parts[-1] == "[]" or new_parts[-1] == "[]":
-        raise ValueError(f"field map entry {old!r} -> {new!r} moves a field; only renames in place are supported")
+        raise ValueError(
+            f"field map entry {old!r} -> {new!r} moves a field; only renames in place are supported"
+        )
     return old_parts[:-1], old_parts[-1], new_parts[-1]
 
 

@@ -83,13 +83,19 @@ class Runner:
         if named and None not in named:
             return sorted(c for c in named if c is not None)
         if self.baseline is not None:
-            recorded = sorted({c for r in self.settings.resources for c in self.baseline.clusters(self.resources[r].key)})
+            recorded = sorted(
+                {c for r in self.settings.resources for c in self.baseline.clusters(self.resources[r].key)}
+            )
             if recorded:
                 return recorded
         spec = self.facts["cluster_discovery"]
         path = spec["path"].format(groupId=self.settings.group_id)
         items, reply = await self.transport.paginate(
-            "new", path, self.catalog.media_type(spec["accept_version"]), self.facts["pagination"], spec["paginated"]
+            "new",
+            path,
+            self.catalog.media_type(spec["accept_version"]),
+            self.facts["pagination"],
+            spec["paginated"],
         )
         if items is None:
             why = reply.error or f"HTTP {reply.status}"
@@ -173,7 +179,9 @@ class Runner:
 
     async def check(self, target: Target) -> CheckResult:
         res, group, cluster, item = target.resource, self.settings.group_id, target.cluster, target.id
-        new_call = self.transport.get("new", res.item_path("new", group, cluster, item), res.item.new.media_type)
+        new_call = self.transport.get(
+            "new", res.item_path("new", group, cluster, item), res.item.new.media_type
+        )
         if self.baseline is not None:
             new = await new_call
             old = self.baseline.reply("old", res.key, cluster, item)

@@ -24,7 +24,9 @@ class SchemaValidator:
     """Validates documents against the named schemas of ``check.json``."""
 
     def __init__(self, schemas: Mapping[str, Any]) -> None:
-        self._schemas = {k: v for k, v in schemas.items() if not k.startswith("_") and k != "pattern_translations"}
+        self._schemas = {
+            k: v for k, v in schemas.items() if not k.startswith("_") and k != "pattern_translations"
+        }
         self._translations: Mapping[str, str] = schemas.get("pattern_translations", {})
         self._patterns: dict[str, re.Pattern[str] | None] = {}
 

@@ -140,7 +140,9 @@ class Transport:
             return exc.retry_after
         return self._backoff(state)
 
-    async def get(self, family: str, path: str, media_type: str, params: Mapping[str, Any] | None = None) -> Reply:
+    async def get(
+        self, family: str, path: str, media_type: str, params: Mapping[str, Any] | None = None
+    ) -> Reply:
         """GET ``path`` with ``Accept: media_type``; ``family`` picks the rate-limit bucket."""
         attempts = 0
         retrying = AsyncRetrying(
@@ -189,7 +191,11 @@ class Transport:
         status = response.status_code
         body = _parse(response)
         if status in RETRY_STATUSES:
-            wait = retry_after_seconds(response.headers.get("Retry-After")) if status in RETRY_AFTER_STATUSES else None
+            wait = (
+                retry_after_seconds(response.headers.get("Retry-After"))
+                if status in RETRY_AFTER_STATUSES
+                else None
+            )
             if wait is not None and bucket is not None and status == 429:
                 bucket.pause(wait)
             raise _Retry(Reply(status, body, f"HTTP {status}", attempt), wait)
@@ -211,7 +217,11 @@ class Transport:
         page = pagination["first_page"]
         items: list[Any] = []
         while True:
-            params = {pagination["page_param"]: page, pagination["size_param"]: size, pagination["count_param"]: "true"}
+            params = {
+                pagination["page_param"]: page,
+                pagination["size_param"]: size,
+                pagination["count_param"]: "true",
+            }
             reply = await self.get(family, path, media_type, params)
             if not reply.ok or not isinstance(reply.body, dict):
                 return None, reply

@@ -76,14 +76,20 @@ class Judge:
         if new.status == 404:
             if old.status == 200:
                 return result(Verdict.MISSING_IN_NEW)
-            return result(Verdict.ERROR, error=f"not found: retired family HTTP {old.status}, replacement HTTP 404")
+            return result(
+                Verdict.ERROR, error=f"not found: retired family HTTP {old.status}, replacement HTTP 404"
+            )
         if new.status != 200 or not isinstance(new.body, dict):
-            return result(Verdict.ERROR, error=f"replacement family answered HTTP {new.status} without a JSON object")
+            return result(
+                Verdict.ERROR, error=f"replacement family answered HTTP {new.status} without a JSON object"
+            )
         if retired:
             problems = self.validator.validate(new.body, self.schema_name)
             return result(Verdict.OLD_RETIRED, differences=self._redacted(problems))
         if old.status != 200 or not isinstance(old.body, dict):
-            return result(Verdict.ERROR, error=f"retired family answered HTTP {old.status} without a JSON object")
+            return result(
+                Verdict.ERROR, error=f"retired family answered HTTP {old.status} without a JSON object"
+            )
 
         volatile: frozenset[str] = frozenset()
         if old_again is not None and old_again.ok and isinstance(old_again.body, dict):

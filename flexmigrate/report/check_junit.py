@@ -35,10 +35,12 @@ class JunitRenderer:
         head = f"  <testcase classname={classname} name={quoteattr(result.id)}>"
         if result.verdict is Verdict.ERROR:
             self._errors += 1
-            body = f"<error message={quoteattr(result.error or 'error')} type=\"error\"/>"
+            body = f'<error message={quoteattr(result.error or "error")} type="error"/>'
         elif result.failed:
             self._failures += 1
-            lines = "\n".join(f"{d.field}: {d.kind.value} old={d.old!r} new={d.new!r}" for d in result.differences)
+            lines = "\n".join(
+                f"{d.field}: {d.kind.value} old={d.old!r} new={d.new!r}" for d in result.differences
+            )
             body = (
                 f"<failure message={quoteattr(result.verdict.value + ': ' + describe(result))} "
                 f"type={quoteattr(result.verdict.value)}>{escape(lines)}</failure>"
@@ -59,7 +61,9 @@ class JunitRenderer:
             classname = quoteattr(d.resource)
             if d.failed:
                 msg = f"{len(d.only_in_old)} ID(s) listed by the retired family only: {', '.join(d.only_in_old[:10])}"
-                cases.append(f"  <testcase classname={classname} name={name}><failure message={quoteattr(msg)} type=\"list\"/></testcase>\n")
+                cases.append(
+                    f'  <testcase classname={classname} name={name}><failure message={quoteattr(msg)} type="list"/></testcase>\n'
+                )
                 self._failures += 1
             else:
                 cases.append(f"  <testcase classname={classname} name={name}/>\n")

@@ -49,7 +49,11 @@ class MarkdownRenderer:
         if s.get("baseline"):
             w(f"- Retired family from baseline: `{s['baseline']}`\n")
         w(f"- Noise fetch: {'yes' if s.get('noise_fetch') else 'no'}\n")
-        verdict = "PARITY" if summary.exit_code == 0 else ("DIFFERENCES" if summary.exit_code == 1 else "INCOMPLETE")
+        verdict = (
+            "PARITY"
+            if summary.exit_code == 0
+            else ("DIFFERENCES" if summary.exit_code == 1 else "INCOMPLETE")
+        )
         w(f"- Outcome: **{verdict}** (exit code {summary.exit_code})")
         w(" — interrupted\n\n" if summary.interrupted else "\n\n")
         w("## Verdicts\n\n| verdict | IDs |\n|---|---:|\n")
@@ -61,7 +65,9 @@ class MarkdownRenderer:
             w("|---|---:|---:|---:|---:|---:|---|\n")
             for name, st in sorted(summary.fields.items()):
                 kinds = ", ".join(f"{k} {n}" for k, n in sorted(st.kinds.items()))
-                w(f"| `{name}` | {st.compared} | {st.mismatched} | {st.rate:.2%} | {st.volatile} | {st.ignored} | {kinds} |\n")
+                w(
+                    f"| `{name}` | {st.compared} | {st.mismatched} | {st.rate:.2%} | {st.volatile} | {st.ignored} | {kinds} |\n"
+                )
             w("\n")
         if summary.lists:
             w("## Lists\n\n| list | cluster | only in retired | only in replacement |\n|---|---|---:|---:|\n")

@@ -25,7 +25,9 @@ class Output:
         if path is None:
             self.stream: TextIO = sys.stdout
         elif atomic:
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or ".")
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".partial", dir=path.parent or "."
+            )
             self.stream = os.fdopen(fd, "w", encoding="utf-8")
         else:
             self.stream = open(path, "w", encoding="utf-8")

@@ -17,13 +17,21 @@ from rich.table import Table
 from flexmigrate.report.check_output import describe
 from flexmigrate.report.results import CheckResult, ListDelta, RunSummary, Verdict
 
-STYLE = {"match": "green", "mismatch": "red", "old-retired": "yellow", "missing-in-new": "red", "error": "magenta"}
+STYLE = {
+    "match": "green",
+    "mismatch": "red",
+    "old-retired": "yellow",
+    "missing-in-new": "red",
+    "error": "magenta",
+}
 FAILING_ROWS_SHOWN = 20
 
 
 class TextRenderer:
     def __init__(self, out: TextIO, show_ids: bool = False, color: bool | None = None) -> None:
-        self.console = Console(file=out, no_color=color is False, force_terminal=color, width=120 if not out.isatty() else None)
+        self.console = Console(
+            file=out, no_color=color is False, force_terminal=color, width=120 if not out.isatty() else None
+        )
         self.show_ids = show_ids
         self._rows = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._hidden = 0
@@ -42,7 +50,9 @@ class TextRenderer:
             return
         self._shown += 1
         detail = describe(result) if interesting else ""
-        self._rows.write("\t".join([result.cluster, result.id, result.verdict.value, detail.replace("\t", " ")]) + "\n")
+        self._rows.write(
+            "\t".join([result.cluster, result.id, result.verdict.value, detail.replace("\t", " ")]) + "\n"
+        )
 
     def finish(self, summary: RunSummary) -> None:
         c = self.console
@@ -62,7 +72,9 @@ class TextRenderer:
                 over = st.mismatched and (limit is None or st.rate > limit)
                 rate = f"[red]{st.rate:.2%}[/]" if over else f"{st.rate:.2%}"
                 kinds = ", ".join(f"{k} {n}" for k, n in sorted(st.kinds.items()))
-                fields.add_row(name, str(st.compared), str(st.mismatched), rate, str(st.volatile), str(st.ignored), kinds)
+                fields.add_row(
+                    name, str(st.compared), str(st.mismatched), rate, str(st.volatile), str(st.ignored), kinds
+                )
             c.print(fields)
         for d in summary.lists:
             if d.only_in_old or d.only_in_new:
@@ -84,7 +96,9 @@ class TextRenderer:
             c.print(ids)
         if self._hidden:
             c.print(f"... and {self._hidden} more ID(s) that did not match (--show-ids lists all)")
-        outcome = {0: "[green]parity[/]", 1: "[red]differences[/]", 2: "[magenta]incomplete[/]"}[summary.exit_code]
+        outcome = {0: "[green]parity[/]", 1: "[red]differences[/]", 2: "[magenta]incomplete[/]"}[
+            summary.exit_code
+        ]
         extra = " (interrupted)" if summary.interrupted else ""
         c.print(f"{summary.total} ID(s) checked: {outcome}{extra}; seed {summary.settings.get('seed')}")
 

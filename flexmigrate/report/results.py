@@ -277,7 +277,8 @@ def result_from_dict(raw: Mapping[str, Any]) -> CheckResult:
         id=raw["id"],
         verdict=Verdict(raw["verdict"]),
         differences=tuple(
-            Difference(d["field"], DiffKind(d["kind"]), d.get("old"), d.get("new")) for d in raw["differences"]
+            Difference(d["field"], DiffKind(d["kind"]), d.get("old"), d.get("new"))
+            for d in raw["differences"]
         ),
         volatile=tuple(raw.get("volatile", ())),
         ignored=tuple(raw.get("ignored", ())),

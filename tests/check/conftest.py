@@ -73,11 +73,13 @@ def run_check(
 ) -> Callable[..., Outcome]:
     counter = iter(range(1_000_000))
 
-    def run(sb: Any, *args: str, env: dict[str, str] | None = None, cluster: Any = None, fmt: str = "json") -> Outcome:
+    def run(
+        sb: Any, *args: str, env: dict[str, str] | None = None, cluster: Any = None, fmt: str = "json"
+    ) -> Outcome:
         cluster = cluster or sb.dataset.first_cluster()
         for name, value in (digest_env(sb) if env is None else env).items():
             monkeypatch.setenv(name, value)
-        report = tmp_path / f"report-{next(counter)}.{ 'json' if fmt == 'json' else fmt}"
+        report = tmp_path / f"report-{next(counter)}.{'json' if fmt == 'json' else fmt}"
         argv = ["check", "--group-id", cluster.project_id, "--base-url", sb.base_url, "--no-progress"]
         if "--cluster" not in args and "--no-cluster" not in args:
             argv += ["--cluster", cluster.name]

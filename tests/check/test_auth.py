@@ -17,7 +17,9 @@ pytestmark = pytest.mark.timeout(60)
 def item_url(sb):
     cluster = sb.dataset.first_cluster()
     ep = CATALOG.endpoint("get_restore_job")
-    path = ep.new.path.format(groupId=cluster.project_id, name=cluster.name, restoreJobId=cluster.restore_job_ids[0])
+    path = ep.new.path.format(
+        groupId=cluster.project_id, name=cluster.name, restoreJobId=cluster.restore_job_ids[0]
+    )
     return path, ep.new.media_type
 
 
@@ -47,7 +49,9 @@ def test_a_revoked_token_is_renewed_once_on_401(sandbox_factory):
     auth = make_auth(sb)
     assert asyncio.run(_get(sb, auth))[0].status_code == 200
     revoke = sb.base_url + CATALOG.auth["revoke_path"]
-    httpx.post(revoke, data={"token": auth._token}, auth=(sb.credentials.client_id, sb.credentials.client_secret))
+    httpx.post(
+        revoke, data={"token": auth._token}, auth=(sb.credentials.client_id, sb.credentials.client_secret)
+    )
     assert asyncio.run(_get(sb, auth))[0].status_code == 200
     assert auth.tokens_issued == 2
 

@@ -63,7 +63,10 @@ def creds(monkeypatch):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["check", "--group-id", "not-a-group", "--cluster", "c1", "--base-url", CLOSED], "groupId 'not-a-group'"),
+        (
+            ["check", "--group-id", "not-a-group", "--cluster", "c1", "--base-url", CLOSED],
+            "groupId 'not-a-group'",
+        ),
         (_check("--cluster=-bad"), "clusterName '-bad'"),
         (_check("--cluster", "c1", "--restore-id", "xyz"), "restoreId 'xyz'"),
         (_check("--cluster", "c1", "--snapshot-id", "c1/" + "Z" * 24), "snapshotId"),
@@ -103,8 +106,20 @@ def test_no_command_line_option_takes_a_secret():
 
 def test_unreachable_server_makes_errors_not_a_crash(creds, capsys, tmp_path):
     report = tmp_path / "r.json"
-    code = main(_check("--cluster", "c1", "--restore-id", RID, "--max-attempts", "1", "--format", "json",
-                       "--output", str(report)))
+    code = main(
+        _check(
+            "--cluster",
+            "c1",
+            "--restore-id",
+            RID,
+            "--max-attempts",
+            "1",
+            "--format",
+            "json",
+            "--output",
+            str(report),
+        )
+    )
     assert code == 2
     text = report.read_text()
     assert '"verdict":"error"' in text and "connection failed" in text

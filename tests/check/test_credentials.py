@@ -18,7 +18,11 @@ def write_profile(xdg, text):
 
 
 def test_environment_api_keys(tmp_path):
-    env = {"MONGODB_ATLAS_PUBLIC_API_KEY": "pub", "MONGODB_ATLAS_PRIVATE_API_KEY": "priv", "XDG_CONFIG_HOME": str(tmp_path)}
+    env = {
+        "MONGODB_ATLAS_PUBLIC_API_KEY": "pub",
+        "MONGODB_ATLAS_PRIVATE_API_KEY": "priv",
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
     creds = resolve(POLICY, BASE_URLS, env=env)
     assert creds.method == "digest" and creds.source == "environment"
     assert "priv" not in repr(creds)
@@ -55,7 +59,11 @@ def test_profiles_from_the_atlas_cli_config_file(tmp_path):
 
 def test_an_explicit_profile_wins_over_the_environment(tmp_path):
     write_profile(tmp_path, '[p]\npublic_api_key = "a"\nprivate_api_key = "b"\n')
-    env = {"XDG_CONFIG_HOME": str(tmp_path), "MONGODB_ATLAS_PUBLIC_API_KEY": "x", "MONGODB_ATLAS_PRIVATE_API_KEY": "y"}
+    env = {
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "MONGODB_ATLAS_PUBLIC_API_KEY": "x",
+        "MONGODB_ATLAS_PRIVATE_API_KEY": "y",
+    }
     assert resolve(POLICY, BASE_URLS, profile="p", env=env).public_key == "a"
     assert resolve(POLICY, BASE_URLS, env=env).public_key == "x"
 

@@ -40,10 +40,16 @@ def test_several_clusters_and_explicit_ids(sandbox_factory, run_check):
     c1, c2 = list(project.clusters.values())[:2]
     out = run_check(
         sb,
-        "--cluster", c1.name, "--cluster", c2.name,
-        "--restore-id", f"{c1.name}/{c1.restore_job_ids[0]}",
-        "--restore-id", f"{c2.name}/{c2.restore_job_ids[1]}",
-        "--rate-limit-scale", "0",
+        "--cluster",
+        c1.name,
+        "--cluster",
+        c2.name,
+        "--restore-id",
+        f"{c1.name}/{c1.restore_job_ids[0]}",
+        "--restore-id",
+        f"{c2.name}/{c2.restore_job_ids[1]}",
+        "--rate-limit-scale",
+        "0",
         cluster=c1,
     )
     assert out.code == 0, out.stderr
@@ -156,7 +162,10 @@ def test_service_account_auth(sandbox_factory, run_check):
 def test_a_token_that_expires_mid_run_is_renewed(sandbox_factory, run_check):
     # 24 requests one at a time, each answered no sooner than 100 ms: the run outlives a 1 s token twice.
     sb = sandbox_factory(
-        token_ttl_seconds=1, restore_jobs_per_cluster=12, faults={"latency": "fixed", "latency_ms": 100}, **FAST
+        token_ttl_seconds=1,
+        restore_jobs_per_cluster=12,
+        faults={"latency": "fixed", "latency_ms": 100},
+        **FAST,
     )
     out = run_check(sb, "--concurrency", "1", "--rate-limit-scale", "0", env=oauth_env(sb))
     assert out.code == 0, out.stdout
@@ -166,7 +175,10 @@ def test_a_token_that_expires_mid_run_is_renewed(sandbox_factory, run_check):
 
 def test_wrong_credentials_make_every_id_an_error_not_a_crash(sandbox_factory, run_check):
     sb = sandbox_factory(**FAST)
-    env = {"MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key, "MONGODB_ATLAS_PRIVATE_API_KEY": "wrong-key"}
+    env = {
+        "MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key,
+        "MONGODB_ATLAS_PRIVATE_API_KEY": "wrong-key",
+    }
     cluster = sb.dataset.first_cluster()
     out = run_check(sb, "--restore-id", cluster.restore_job_ids[0], "--rate-limit-scale", "0", env=env)
     assert out.code == 2
@@ -196,17 +208,27 @@ def test_discovery_failure_says_to_name_the_clusters(sandbox_factory, run_check)
     assert "listFlexClusters" in out.stderr and "--cluster" in out.stderr
 
 
-def test_clusters_come_from_the_named_ids_or_the_baseline_when_not_given(sandbox_factory, run_check, tmp_path):
+def test_clusters_come_from_the_named_ids_or_the_baseline_when_not_given(
+    sandbox_factory, run_check, tmp_path
+):
     sb = sandbox_factory(**FAST)
     project = next(iter(sb.dataset.groups.values()))
     c1, c2 = list(project.clusters.values())[:2]
     named = run_check(
-        sb, "--no-cluster", "--restore-id", f"{c1.name}/{c1.restore_job_ids[0]}",
-        "--restore-id", f"{c2.name}/{c2.restore_job_ids[0]}", "--rate-limit-scale", "0",
+        sb,
+        "--no-cluster",
+        "--restore-id",
+        f"{c1.name}/{c1.restore_job_ids[0]}",
+        "--restore-id",
+        f"{c2.name}/{c2.restore_job_ids[0]}",
+        "--rate-limit-scale",
+        "0",
     )
     assert named.code == 0 and named.summary["settings"]["clusters"] == sorted([c1.name, c2.name])
     record = tmp_path / "two-clusters.jsonl"
-    run_check(sb, "--cluster", c1.name, "--cluster", c2.name, "--record", str(record), "--rate-limit-scale", "0")
+    run_check(
+        sb, "--cluster", c1.name, "--cluster", c2.name, "--record", str(record), "--rate-limit-scale", "0"
+    )
     after = sandbox_factory(retired=True, **FAST)
     proof = run_check(after, "--no-cluster", "--baseline", str(record), "--rate-limit-scale", "0")
     assert proof.code == 0, proof.summary

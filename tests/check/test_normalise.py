@@ -76,14 +76,24 @@ def test_a_whole_retired_document_equals_its_replacement_after_normalising():
         "id": rid,
         "restoreFinishedDate": "2026-01-02T03:04:05.999Z",
         "snapshotUrl": "https://dl.example/x.tgz?sig=1",
-        "links": [{"rel": "self", "href": f"https://h/api/atlas/v2/groups/{gid}/clusters/c1/backup/tenant/restores/{rid}"}],
+        "links": [
+            {
+                "rel": "self",
+                "href": f"https://h/api/atlas/v2/groups/{gid}/clusters/c1/backup/tenant/restores/{rid}",
+            }
+        ],
     }
     new = {
         "instanceName": "c1",
         "id": rid,
         "restoreFinishedDate": "2026-01-02T03:04:05Z",
         "snapshotUrl": "https://dl.example/x.tgz?sig=2",
-        "links": [{"rel": "self", "href": f"https://h/api/atlas/v2/groups/{gid}/flexClusters/c1/backup/restoreJobs/{rid}"}],
+        "links": [
+            {
+                "rel": "self",
+                "href": f"https://h/api/atlas/v2/groups/{gid}/flexClusters/c1/backup/restoreJobs/{rid}",
+            }
+        ],
     }
     norm = Normaliser(CATALOG, GET.response_field_renames, ALL)
     assert compare(norm.old(old), norm.new(new)).equal

@@ -50,7 +50,9 @@ def test_logging_filter_scrubs_messages_with_arguments():
 def flex_job(sandbox):
     cluster = sandbox.dataset.first_cluster()
     ep = CATALOG.endpoint("get_restore_job")
-    path = ep.new.path.format(groupId=cluster.project_id, name=cluster.name, restoreJobId=cluster.restore_job_ids[0])
+    path = ep.new.path.format(
+        groupId=cluster.project_id, name=cluster.name, restoreJobId=cluster.restore_job_ids[0]
+    )
     auth = httpx.DigestAuth(sandbox.credentials.public_key, sandbox.credentials.private_key)
     response = httpx.get(sandbox.base_url + path, headers={"Accept": ep.new.media_type}, auth=auth)
     assert response.status_code == 200

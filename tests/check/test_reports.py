@@ -17,8 +17,13 @@ R = "get_restore_job"
 RESULTS = [
     CheckResult(R, "restoreId", "c1", "a" * 24, Verdict.MATCH, compared=("id", "status")),
     CheckResult(
-        R, "restoreId", "c1", "b" * 24, Verdict.MISMATCH,
-        differences=(Difference("status", DiffKind.DIFFERENT, "COMPLETED", "FAILED"),), compared=("id", "status"),
+        R,
+        "restoreId",
+        "c1",
+        "b" * 24,
+        Verdict.MISMATCH,
+        differences=(Difference("status", DiffKind.DIFFERENT, "COMPLETED", "FAILED"),),
+        compared=("id", "status"),
     ),
     CheckResult(R, "restoreId", "c1", "c" * 24, Verdict.ERROR, error="replacement family: HTTP 503"),
     CheckResult(R, "restoreId", "c1", "d" * 24, Verdict.OLD_RETIRED, old_status=410, new_status=200),
@@ -28,7 +33,9 @@ DELTA = ListDelta("list_restore_jobs", "c1", only_in_old=("e" * 24,), only_in_ne
 
 
 def drive(renderer):
-    summary = RunSummary(settings={"group_id": "f" * 24, "clusters": ["c1"], "resources": ["restores"], "seed": 3})
+    summary = RunSummary(
+        settings={"group_id": "f" * 24, "clusters": ["c1"], "resources": ["restores"], "seed": 3}
+    )
     renderer.start(summary.settings)
     renderer.list_delta(DELTA)
     summary.add_list(DELTA)
@@ -55,7 +62,9 @@ def test_json_document_matches_the_documented_shape():
     assert set(doc["summary"]["counts"]) == {v.value for v in Verdict}
     first = doc["results"][1]
     assert first["restore_id"] == "b" * 24 and first["verdict"] == "mismatch"
-    assert first["differences"] == [{"field": "status", "old": "COMPLETED", "new": "FAILED", "kind": "different"}]
+    assert first["differences"] == [
+        {"field": "status", "old": "COMPLETED", "new": "FAILED", "kind": "different"}
+    ]
     assert doc["summary"]["lists"][0]["only_in_old"] == ["e" * 24]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -24,7 +23,13 @@ def test_faults_every_id_still_gets_a_verdict(sandbox_factory, run_check, tmp_pa
     sb = sandbox_factory(
         rate_limit_scale=0,
         restore_jobs_per_cluster=30,
-        faults={"error_rate": 0.15, "drop_rate": 0.1, "truncate_rate": 0.1, "malformed_rate": 0.1, "slow_body_rate": 0.05},
+        faults={
+            "error_rate": 0.15,
+            "drop_rate": 0.1,
+            "truncate_rate": 0.1,
+            "malformed_rate": 0.1,
+            "slow_body_rate": 0.05,
+        },
     )
     cluster = sb.dataset.first_cluster()
     ids = tmp_path / "ids.txt"  # named IDs: the point is the per-ID verdicts, not surviving discovery
@@ -43,9 +48,13 @@ def test_faults_every_id_still_gets_a_verdict(sandbox_factory, run_check, tmp_pa
 
 
 def test_every_request_failing_is_reported_as_errors_with_their_cause(sandbox_factory, run_check):
-    sb = sandbox_factory(rate_limit_scale=0, faults={"error_rate": 1.0, "error_statuses": [500], "families": ["new"]})
+    sb = sandbox_factory(
+        rate_limit_scale=0, faults={"error_rate": 1.0, "error_statuses": [500], "families": ["new"]}
+    )
     cluster = sb.dataset.first_cluster()
-    out = run_check(sb, "--restore-id", cluster.restore_job_ids[0], "--max-attempts", "2", "--rate-limit-scale", "0")
+    out = run_check(
+        sb, "--restore-id", cluster.restore_job_ids[0], "--max-attempts", "2", "--rate-limit-scale", "0"
+    )
     assert out.code == 2
     assert out.results[0]["verdict"] == "error"
     assert "HTTP 500" in out.results[0]["error"]
@@ -91,17 +100,47 @@ def test_canary_secrets_appear_in_no_output_report_record_or_log(sandbox_factory
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
     if method == "digest":
-        env.update(MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key, MONGODB_ATLAS_PRIVATE_API_KEY=CANARY_KEY)
+        env.update(
+            MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key, MONGODB_ATLAS_PRIVATE_API_KEY=CANARY_KEY
+        )
     else:
-        env.update(MONGODB_ATLAS_CLIENT_ID=sb.credentials.client_id, MONGODB_ATLAS_CLIENT_SECRET=CANARY_SECRET)
+        env.update(
+            MONGODB_ATLAS_CLIENT_ID=sb.credentials.client_id, MONGODB_ATLAS_CLIENT_SECRET=CANARY_SECRET
+        )
     written = []
     for fmt in ("text", "json", "junit", "markdown"):
         report, record = tmp_path / f"r.{fmt}", tmp_path / f"rec-{fmt}.jsonl"
         proc = subprocess.run(
-            [sys.executable, "-m", "flexmigrate", "check", "--group-id", cluster.project_id, "--cluster", cluster.name,
-             "--base-url", sb.base_url, "--snapshots", "--format", fmt, "--output", str(report), "--record", str(record),
-             "--show-ids", "--rate-limit-scale", "0", "--max-attempts", "2", "-vv"],
-            env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "flexmigrate",
+                "check",
+                "--group-id",
+                cluster.project_id,
+                "--cluster",
+                cluster.name,
+                "--base-url",
+                sb.base_url,
+                "--snapshots",
+                "--format",
+                fmt,
+                "--output",
+                str(report),
+                "--record",
+                str(record),
+                "--show-ids",
+                "--rate-limit-scale",
+                "0",
+                "--max-attempts",
+                "2",
+                "-vv",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
         )
         assert proc.returncode in (0, 1, 2) and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         written += [proc.stdout, proc.stderr, report.read_text(), record.read_text()]
@@ -116,13 +155,38 @@ def test_canary_secrets_appear_in_no_output_report_record_or_log(sandbox_factory
 def _start_slow_check(sb, tmp_path: Path, report: Path) -> subprocess.Popen:
     cluster = sb.dataset.first_cluster()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
-    env.update(MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key,
-               MONGODB_ATLAS_PRIVATE_API_KEY=sb.credentials.private_key, XDG_CONFIG_HOME=str(tmp_path))
+    env.update(
+        MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key,
+        MONGODB_ATLAS_PRIVATE_API_KEY=sb.credentials.private_key,
+        XDG_CONFIG_HOME=str(tmp_path),
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "flexmigrate", "check", "--group-id", cluster.project_id, "--cluster", cluster.name,
-         "--base-url", sb.base_url, "--sample", "0", "--concurrency", "2", "--format", "json", "--output", str(report),
-         "--rate-limit-scale", "0"],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "flexmigrate",
+            "check",
+            "--group-id",
+            cluster.project_id,
+            "--cluster",
+            cluster.name,
+            "--base-url",
+            sb.base_url,
+            "--sample",
+            "0",
+            "--concurrency",
+            "2",
+            "--format",
+            "json",
+            "--output",
+            str(report),
+            "--rate-limit-scale",
+            "0",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -138,7 +202,9 @@ def _wait_for_results(report: Path, at_least: int, proc: subprocess.Popen) -> No
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_run_closes_its_json_report_with_what_it_checked(sandbox_factory, tmp_path, how):
-    sb = sandbox_factory(rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20})
+    sb = sandbox_factory(
+        rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20}
+    )
     report = tmp_path / "report.json"
     proc = _start_slow_check(sb, tmp_path, report)
     _wait_for_results(report, 5, proc)
@@ -152,7 +218,9 @@ def test_an_interrupted_run_closes_its_json_report_with_what_it_checked(sandbox_
 
 
 def test_a_killed_run_keeps_every_result_it_wrote(sandbox_factory, tmp_path):
-    sb = sandbox_factory(rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20})
+    sb = sandbox_factory(
+        rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20}
+    )
     report = tmp_path / "report.json"
     proc = _start_slow_check(sb, tmp_path, report)
     _wait_for_results(report, 5, proc)

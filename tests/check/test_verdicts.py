@@ -24,7 +24,10 @@ OLD = {"id": RID, "clusterName": "c1", "status": "COMPLETED", "snapshotUrl": "ht
 NEW = {"id": RID, "instanceName": "c1", "status": "COMPLETED", "snapshotUrl": "https://dl/x?sig=other"}
 
 
-def judge(today: date = SUNSET, rules: Rules = Rules(normalise={"url": ("*",)})) -> Judge:
+URL_RULES = Rules(normalise={"url": ("*",)})
+
+
+def judge(today: date = SUNSET, rules: Rules = URL_RULES) -> Judge:
     return Judge(
         normaliser=Normaliser(CATALOG, EP.response_field_renames, rules),
         ignore=GlobSet(rules.ignore),
@@ -89,7 +92,9 @@ def test_difference_values_are_redacted():
     rules = Rules()  # URLs compared whole: the presigned query differs
     r = verdict(Reply(200, OLD), Reply(200, NEW), rules=rules)
     (diff,) = r.differences
-    assert diff.field == "snapshotUrl" and "secret-sig" not in str(diff.old) and diff.old.endswith("?REDACTED")
+    assert (
+        diff.field == "snapshotUrl" and "secret-sig" not in str(diff.old) and diff.old.endswith("?REDACTED")
+    )
 
 
 def test_noise_fetch_turns_a_changing_field_into_volatile():
