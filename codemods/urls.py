@@ -23,7 +23,7 @@ from codemods.url.candidate import Candidate, judge
 from codemods.url.fallback import FlexFinder, enclosing_try
 from codemods.url.match import Match, best_match, hole_strings
 from codemods.url.names import Names
-from codemods.url.sharing import groups, settle
+from codemods.url.sharing import groups, mark_exported, settle
 from codemods.url.reduce import Reducer
 from codemods.url.skeleton import Hole, Skeleton
 from codemods.url.templates import templates_for
@@ -243,6 +243,7 @@ class _Engine:
             return []
         self.mark_fallbacks(cands)
         settle(cands, self.names, self.widen, self.line_of)
+        mark_exported(cands, self.names.exported)
         return self.findings(cands)
 
     def _may_contain_retired_path(self) -> bool:

@@ -38,6 +38,7 @@ class Names:
     wrapper: cst.MetadataWrapper
     constants: dict[str, NameValue] = field(default_factory=dict)  # module level, by name
     values: dict[str, NameValue] = field(default_factory=dict)  # constants and locals seen, by key
+    exported: frozenset[str] = frozenset()  # the names listed in the module's ``__all__``
     _assignment: dict[str, Assignment] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -61,6 +62,12 @@ class Names:
             if not isinstance(target, cst.Name):
                 continue
             bindings = list(global_scope.assignments[target.value])
+            if target.value == "__all__" and isinstance(value, (cst.List, cst.Tuple)):
+                self.exported = frozenset(
+                    str(e.value.evaluated_value)
+                    for e in value.elements
+                    if isinstance(e, cst.Element) and isinstance(e.value, cst.SimpleString)
+                )
             if len(bindings) == 1 and isinstance(bindings[0], Assignment) and bindings[0].node is target:
                 self.constants[target.value] = NameValue(target.value, value)
                 self.values[target.value] = self.constants[target.value]

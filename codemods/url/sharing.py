@@ -21,7 +21,7 @@ from codemods.url.candidate import Candidate
 from codemods.url.names import Names
 from flexmigrate.report.findings import Edit, FixKind
 
-__all__ = ["settle", "groups"]
+__all__ = ["settle", "groups", "mark_exported"]
 
 Widen = Callable[[cst.CSTNode], cst.CSTNode]
 LineOf = Callable[[cst.CSTNode], int]
@@ -114,6 +114,18 @@ class _Settler:
 def settle(cands: list[Candidate], names: Names, widen: Widen, line_of: LineOf) -> None:
     """Turn manual every candidate whose edits inside a constant would reach beyond the URLs rewritten."""
     _Settler(cands, names, widen, line_of).run()
+
+
+def mark_exported(cands: list[Candidate], exported: frozenset[str]) -> None:
+    """Edits inside a constant the module exports (``__all__``) and that is not a whole URL are unsafe.
+
+    Other modules may import it and build URLs (or anything else) from it that this analysis of one
+    file cannot see; a constant that is a whole retired URL is right for every importer.
+    """
+    for c in cands:
+        for name in sorted(c.constants & exported):
+            if not any(d.defines == name and not d.manual for d in cands):
+                c.make_unsafe(f"{name} is exported in __all__: other modules may build other URLs from it")
 
 
 def groups(cands: list[Candidate]) -> list[list[Candidate]]:
