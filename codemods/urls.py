@@ -61,6 +61,8 @@ _FALLBACK = "fallback to the retired path after a Flex attempt; it is dead after
 
 
 class _Engine:
+    """One module's run: collect -> reduce -> match -> judge -> settle constants -> findings."""
+
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
         self.templates = templates_for(ctx.catalog)
