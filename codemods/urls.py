@@ -20,7 +20,7 @@ from libcst.metadata import Assignment, ParentNodeProvider
 
 from codemods.engine import EndpointCall, ModuleContext
 from codemods.url.candidate import Candidate, judge
-from codemods.url.fallback import FlexFinder, enclosing_try
+from codemods.url.fallback import FlexFinder, attempts_before
 from codemods.url.match import Match, best_match, hole_strings
 from codemods.url.names import Names
 from codemods.url.sharing import groups, mark_exported, settle
@@ -137,11 +137,10 @@ class _Engine:
         return "\n".join(extra)
 
     def mark_fallbacks(self, cands: list[Candidate]) -> None:
-        """A retired URL in an ``except``/``else`` branch of a ``try`` that already calls Flex is dead."""
+        """A retired URL in the fallback branch of code that already tried Flex is dead."""
         finder = FlexFinder(self.templates, self.reducer, self.widen)
         for c in cands:
-            try_node = enclosing_try(c.node, self.parent)
-            if try_node is not None and finder.calls_flex(try_node.body):
+            if finder.calls_flex(attempts_before(c.node, self.parent, self.ctx.module.code_for_node)):
                 c.make_manual("FM113", _FALLBACK)
 
     # -- the call that sends the request --------------------------------------------------------

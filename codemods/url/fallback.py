@@ -1,7 +1,10 @@
-"""Fallback code: a ``try`` that calls Flex first and the retired path in an ``except``/``else`` branch.
+"""Fallback code: Flex is tried first and the retired path is used when that fails.
 
-After the migration that branch is dead (the retired endpoint answers nothing useful any more), so
-rewriting its URL to Flex would only hide duplicate code; a human should delete it.
+Two shapes are recognised: a ``try`` that calls Flex with the retired path in an ``except``/``else``
+branch, and a Flex call followed (in the same block) by an ``if`` on the response's status or error
+whose branch calls the retired path.  After the migration that branch is dead (the retired endpoint
+answers nothing useful any more), so rewriting its URL to Flex would only hide duplicate code; a
+human should delete it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,11 @@ from codemods.url.match import MANUAL_PROBLEMS, best_match
 from codemods.url.reduce import Reducer
 from codemods.url.templates import Template
 
-__all__ = ["flex_templates", "enclosing_try", "FlexFinder"]
+__all__ = ["flex_templates", "enclosing_try", "attempts_before", "FlexFinder"]
+
+# Words in an ``if`` test that say "the call before did not work" (``resp.status_code == 404``,
+# ``not resp.ok``, ``if error:``).
+_FAILURE_WORDS = ("status", ".ok", "404", "error", "Error")
 
 Parent = Callable[[cst.CSTNode], "cst.CSTNode | None"]
 Widen = Callable[[cst.CSTNode], cst.CSTNode]
@@ -42,6 +49,29 @@ def enclosing_try(node: cst.CSTNode, parent: Parent) -> cst.Try | cst.TryStar | 
     return None
 
 
+def attempts_before(
+    node: cst.CSTNode, parent: Parent, code_of: Callable[[cst.CSTNode], str]
+) -> list[cst.CSTNode]:
+    """The code that ran first when ``node`` is the fallback branch: a ``try`` body, or the
+    statements before an ``if`` that tests for a failure (empty when ``node`` is in neither)."""
+    found: list[cst.CSTNode] = []
+    try_node = enclosing_try(node, parent)
+    if try_node is not None:
+        found.append(try_node.body)
+    cur: cst.CSTNode | None = node
+    while cur is not None:
+        p = parent(cur)
+        if p is None or isinstance(p, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            break
+        if isinstance(p, cst.If) and cur is not p.test and any(w in code_of(p.test) for w in _FAILURE_WORDS):
+            block = parent(p)
+            body = getattr(block, "body", None)
+            if isinstance(body, (list, tuple)) and p in body:
+                found.extend(body[: body.index(p)])
+        cur = p
+    return found
+
+
 class _Tokens(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
@@ -66,10 +96,14 @@ class FlexFinder:
         self.widen = widen
         self._seen: dict[int, bool] = {}
 
-    def calls_flex(self, body: cst.CSTNode) -> bool:
-        if id(body) not in self._seen:
-            self._seen[id(body)] = self._search(body)
-        return self._seen[id(body)]
+    def calls_flex(self, nodes: list[cst.CSTNode]) -> bool:
+        """Does any of ``nodes`` build a Flex URL?"""
+        for node in nodes:
+            if id(node) not in self._seen:
+                self._seen[id(node)] = self._search(node)
+            if self._seen[id(node)]:
+                return True
+        return False
 
     def _search(self, body: cst.CSTNode) -> bool:
         tokens = _Tokens()
