@@ -1,14 +1,21 @@
 """Find the URLs of retired endpoints, rewrite them to Flex where that is proven, report the rest.
 
-One pass collects every string token of the module; each is widened to the whole expression that
-builds its string (an f-string, a ``+`` chain, a ``%``/``.format`` template, a ``"/".join`` list, an
-``urljoin`` call, a constant's name).  That expression is reduced to a skeleton (``codemods.url.
-skeleton``), matched against the catalog's retired path templates (``codemods.url.match``), and turned
-into a finding whose edits replace only the literal segments that change.  Module constants that hold
-part of a retired URL are rewritten once, and only when every use of them is a URL being rewritten.
+One pass collects every string token of the module (and every read of a string constant); each is
+widened to the whole expression that builds its string (an f-string, a ``+`` chain, a ``%`` or
+``.format`` template, a ``"/".join`` list, an ``urljoin`` call, a constant's name).  That expression
+is reduced to a skeleton -- literal text with holes -- (``codemods.url.reduce``), matched against
+the catalog's retired path templates (``codemods.url.match``), judged (``codemods.url.candidate``)
+and turned into findings whose edits replace only the literal segments that change.
 
-Every match also becomes an :class:`~codemods.engine.EndpointCall` in ``ctx.endpoint_calls`` so the
-rules that follow (version headers, response fields, bodies) know which calls moved to Flex.
+Text inside a module constant, a local assigned once or a joined local list is rewritten only when
+every use of it is a URL rewritten the same way (``codemods.url.sharing``); URLs that share such an
+edit are fixed by one finding, whole or not at all.  A retired URL in the fallback branch of code
+that already tried Flex is reported for deletion (``codemods.url.fallback``).
+
+Every match also becomes an :class:`~codemods.engine.EndpointCall` in ``ctx.endpoint_calls`` (in
+source order) so the rules that follow (version headers, response fields, bodies) know which calls
+moved to Flex: ``rewritten`` is false for the manual ones, ``legacy_v1`` marks ``/api/atlas/v1.0``
+URLs, ``url_finding`` is the finding that carries the URL's edits.
 """
 
 from __future__ import annotations
