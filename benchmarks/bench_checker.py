@@ -37,12 +37,16 @@ import json, sys
 from flexmigrate.sandbox import SandboxConfig, serve_in_background
 n, latency, ids_path = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
 faults = {"latency": "fixed", "latency_ms": latency} if latency else {}
-config = SandboxConfig().replace(projects=1, clusters_per_project=1, restore_jobs_per_cluster=n,
+# At most 5,000 jobs per cluster: the sandbox's seeded clock runs past 2106 (a 9-digit ObjectId time)
+# with ~30,000 jobs in one cluster.
+clusters = -(-n // 5000)
+config = SandboxConfig().replace(projects=1, clusters_per_project=clusters, restore_jobs_per_cluster=n // clusters,
                                  snapshots_per_cluster=10, rate_limit_scale=0, faults=faults)
 with serve_in_background(config) as sb:
     cluster = sb.dataset.first_cluster()
     with open(ids_path, "w") as fh:
-        fh.write("\n".join(cluster.restore_job_ids) + "\n")
+        for c in sb.dataset.groups[cluster.project_id].clusters.values():
+            fh.write("".join(f"{c.name}/{i}\n" for i in c.restore_job_ids))
     print(json.dumps({"base_url": sb.base_url, "group": cluster.project_id, "cluster": cluster.name,
                       "public": sb.credentials.public_key, "private": sb.credentials.private_key}), flush=True)
     sys.stdin.read()
@@ -66,7 +70,7 @@ import httpx
 from flexmigrate.catalog import load_catalog
 from flexmigrate.check.redact import Redactor
 from flexmigrate.check.transport import Transport
-base_url, group, cluster, public, private, ids_path, concurrency = sys.argv[1:8]
+base_url, group, public, private, ids_path, concurrency = sys.argv[1:7]
 concurrency = int(concurrency)
 catalog = load_catalog()
 ep = catalog.endpoint("get_restore_job")
@@ -80,11 +84,12 @@ async def run():
                          timeout=30, max_attempts=5) as transport:
         queue = asyncio.Queue(maxsize=concurrency * 2)
         async def worker():
-            while (item := await queue.get()) is not None:
+            while (line := await queue.get()) is not None:
+                name, _, item = line.partition("/")
                 await asyncio.gather(
-                    transport.get("new", ep.new.path.format(groupId=group, name=cluster, restoreJobId=item),
+                    transport.get("new", ep.new.path.format(groupId=group, name=name, restoreJobId=item),
                                   ep.new.media_type),
-                    transport.get("old", ep.old.path.format(groupId=group, clusterName=cluster, restoreId=item),
+                    transport.get("old", ep.old.path.format(groupId=group, clusterName=name, restoreId=item),
                                   ep.old.media_type))
         workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
         with open(ids_path) as fh:
@@ -103,7 +108,7 @@ print(json.dumps({"code": 0, "wall": wall, "cpu": cpu, "maxrss_kb": resource.get
 
 
 class Sandbox:
-    """The sandbox in its own process, with ``n`` restore jobs in one cluster."""
+    """The sandbox in its own process, with ``n`` restore jobs (in as many clusters as it needs)."""
 
     def __init__(self, n: int, latency_ms: float, folder: Path) -> None:
         self.ids_file = folder / f"ids-{n}.txt"
@@ -129,7 +134,7 @@ def _run(code: str, args: list[str], env: dict[str, str] | None = None) -> dict:
     )
     if out.returncode != 0:
         raise SystemExit(f"benchmark process failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "stderr": out.stderr[-2000:]}
 
 
 def run_checker(sb: Sandbox, concurrency: int, folder: Path) -> dict:
@@ -144,8 +149,6 @@ def run_checker(sb: Sandbox, concurrency: int, folder: Path) -> dict:
         "check",
         "--group-id",
         info["group"],
-        "--cluster",
-        info["cluster"],
         "--base-url",
         info["base_url"],
         "--ids-file",
@@ -160,11 +163,17 @@ def run_checker(sb: Sandbox, concurrency: int, folder: Path) -> dict:
         str(folder / "report.json"),
         "--no-progress",
     ]
+    report_file = folder / "report.json"
+    report_file.unlink(missing_ok=True)
     result = _run(_CHECKER, [json.dumps(argv)], env)
+    if not report_file.exists():
+        raise SystemExit(f"the checker wrote no report: {result.get('stderr', '')}")
     report = json.loads((folder / "report.json").read_text())
     result["counts"] = report["summary"]["counts"]
     if result["code"] == 1:
         raise SystemExit(f"the checker found differences where there are none: {result['counts']}")
+    if result["code"] == 2 and not result["counts"]["error"]:
+        raise SystemExit(f"the checker could not run: {result.get('stderr', '')}")
     if result["code"] == 2:  # some IDs could not be checked (a loaded machine timing out): say so, go on
         causes = sorted({r.get("error", "") for r in report["results"] if r["verdict"] == "error"})
         print(f"   note: {result['counts']['error']} ID(s) could not be checked: {causes[:3]}")
@@ -178,7 +187,6 @@ def run_baseline(sb: Sandbox, concurrency: int) -> dict:
         [
             i["base_url"],
             i["group"],
-            i["cluster"],
             i["public"],
             i["private"],
             str(sb.ids_file),

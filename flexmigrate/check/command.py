@@ -19,7 +19,7 @@ from typing import Any
 from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.check import config as cfg
 from flexmigrate.check import credentials as creds_mod
-from flexmigrate.check import validate
+from flexmigrate.check import idsfile, validate
 from flexmigrate.check.auth import build_auth
 from flexmigrate.check.config import ConfigError, IdSpec, Settings
 from flexmigrate.check.normalise import Normaliser
@@ -182,26 +182,6 @@ def _usage(message: str) -> Exception:
     return UsageError(message)
 
 
-def _split_id(value: str, resource: str) -> IdSpec:
-    cluster, sep, item = value.strip().rpartition("/")
-    return IdSpec(resource, item, cluster if sep else None)
-
-
-def read_ids_file(path: Path) -> list[IdSpec]:
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise _usage(f"cannot read --ids-file {path}: {exc.strerror}") from None
-    out = []
-    for raw in lines:
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        resource, sep, rest = line.partition(":")
-        out.append(_split_id(rest, resource) if sep else _split_id(line, "restores"))
-    return out
-
-
 def build_settings(args: argparse.Namespace, catalog: Catalog, cwd: Path) -> Settings:
     facts = catalog.section("check")
     defaults = facts["defaults"]
@@ -220,21 +200,25 @@ def build_settings(args: argparse.Namespace, catalog: Catalog, cwd: Path) -> Set
         values, rules = cfg.read_file(config_file)
         settings = cfg.apply(settings, values)
         settings = cfg.apply(settings, {"rules": settings.rules.merged(rules)})
-    ids = [_split_id(v, "restores") for v in args.restore_id]
-    ids += [_split_id(v, "snapshots") for v in args.snapshot_id]
-    if args.ids_file:
-        ids += read_ids_file(args.ids_file)
+    ids = [idsfile.split_id(v, "restores") for v in args.restore_id]
+    ids += [idsfile.split_id(v, "snapshots") for v in args.snapshot_id]
+    ids = list(dict.fromkeys(ids))
     known = resources(catalog)
-    unknown = {s.resource for s in ids} - set(known)
-    if unknown:
-        raise _usage(
-            f"unknown resource(s) in --ids-file: {', '.join(sorted(unknown))} (known: {', '.join(known)})"
-        )
-    chosen = ["restores"]
-    if args.snapshots or any(s.resource == "snapshots" for s in ids):
-        chosen.append("snapshots")
-    if ids:
-        chosen = list(dict.fromkeys(s.resource for s in ids))
+    try:
+        for spec in ids:
+            _check_id(catalog, known, spec)
+    except validate.InvalidIdentifier as exc:
+        raise _usage(str(exc)) from None
+    file_info = idsfile.IdsFileSummary()
+    if args.ids_file:
+        try:
+            file_info = idsfile.scan(args.ids_file, lambda spec: _check_id(catalog, known, spec))
+        except OSError as exc:
+            raise _usage(f"cannot read --ids-file {args.ids_file}: {exc.strerror}") from None
+        except idsfile.IdsFileError as exc:
+            raise _usage(str(exc)) from None
+    named = dict.fromkeys([*(s.resource for s in ids), *file_info.counts])
+    chosen = list(named) if named else ["restores", *(["snapshots"] if args.snapshots else [])]
     rules = settings.rules.merged(cfg.Rules(ignore=tuple(args.ignore))).merged(
         cfg.parse_normalise_option(args.normalise)
     )
@@ -244,6 +228,10 @@ def build_settings(args: argparse.Namespace, catalog: Catalog, cwd: Path) -> Set
             "clusters": tuple(dict.fromkeys(args.cluster)),
             "resources": tuple(chosen),
             "ids": tuple(ids),
+            "ids_file": args.ids_file,
+            "ids_file_counts": tuple(file_info.counts.items()),
+            "named_clusters": frozenset({s.cluster for s in ids if s.cluster} | file_info.clusters),
+            "bare_ids": file_info.bare or any(s.cluster is None for s in ids),
             "sample": args.sample,
             "seed": args.seed,
             "noise_fetch": args.noise_fetch,
@@ -268,22 +256,26 @@ def build_settings(args: argparse.Namespace, catalog: Catalog, cwd: Path) -> Set
     return settings
 
 
+def _check_id(catalog: Catalog, known: dict[str, Resource], spec: IdSpec) -> None:
+    """One named ID against the spec's patterns (raises a ValueError subclass)."""
+    res = known.get(spec.resource)
+    if res is None:
+        raise validate.InvalidIdentifier(f"unknown resource {spec.resource!r} (known: {', '.join(known)})")
+    validate.check(catalog, res.id_param, [spec.id])
+    if spec.cluster is not None:
+        validate.check(catalog, res.cluster_param, [spec.cluster])
+
+
 def _check_settings(settings: Settings, catalog: Catalog, known: dict[str, Resource]) -> None:
-    """Reject bad identifiers and numbers before anything is sent."""
+    """Reject bad identifiers and numbers before anything is sent (named IDs were checked as read)."""
     sample_resource = known["restores"]
     try:
         validate.check(catalog, sample_resource.group_param, [settings.group_id])
         validate.check(catalog, sample_resource.cluster_param, settings.clusters)
-        for spec in settings.ids:
-            res = known[spec.resource]
-            validate.check(catalog, res.id_param, [spec.id])
-            if spec.cluster is not None:
-                validate.check(catalog, res.cluster_param, [spec.cluster])
     except validate.InvalidIdentifier as exc:
         raise _usage(str(exc)) from None
-    bare = [s.id for s in settings.ids if s.cluster is None]
-    if bare and len(settings.clusters) != 1:
-        raise _usage(f"ID {bare[0]} names no cluster: give exactly one --cluster, or write it as CLUSTER/ID")
+    if settings.bare_ids and len(settings.clusters) != 1:
+        raise _usage("an ID names no cluster: give exactly one --cluster, or write it as CLUSTER/ID")
     if settings.concurrency < 1 or settings.max_attempts < 1 or settings.timeout <= 0:
         raise _usage("--concurrency and --max-attempts must be at least 1, --timeout positive")
     if settings.sample is not None and settings.sample < 0:

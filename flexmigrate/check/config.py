@@ -38,7 +38,11 @@ class Settings:
     group_id: str
     clusters: tuple[str, ...] = ()  # empty: every cluster of the project
     resources: tuple[str, ...] = ("restores",)
-    ids: tuple[IdSpec, ...] = ()
+    ids: tuple[IdSpec, ...] = ()  # named on the command line
+    ids_file: Path | None = None  # streamed during the run, never held whole
+    ids_file_counts: tuple[tuple[str, int], ...] = ()  # resource -> IDs in the file (from the up-front pass)
+    named_clusters: frozenset[str] = frozenset()  # clusters the named IDs mention
+    bare_ids: bool = False  # some named ID gives no cluster
     sample: int | None = None
     seed: int | None = None
     noise_fetch: bool = False

@@ -9,12 +9,14 @@ responses nor results accumulate, so memory stays flat from a thousand IDs to a 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 from flexmigrate.catalog import Catalog
-from flexmigrate.check.config import Settings
+from flexmigrate.check import idsfile
+from flexmigrate.check.config import IdSpec, Settings
 from flexmigrate.check.record import Baseline, Recorder
 from flexmigrate.check.routes import Resource
 from flexmigrate.check.sampling import sample
@@ -79,9 +81,8 @@ class Runner:
         """``--cluster``; else the clusters the named IDs or the baseline name; else every Flex cluster."""
         if self.settings.clusters:
             return list(self.settings.clusters)
-        named = {s.cluster for s in self.settings.ids}
-        if named and None not in named:
-            return sorted(c for c in named if c is not None)
+        if self.settings.named_clusters and not self.settings.bare_ids:
+            return sorted(self.settings.named_clusters)
         if self.baseline is not None:
             recorded = sorted(
                 {c for r in self.settings.resources for c in self.baseline.clusters(self.resources[r].key)}
@@ -151,19 +152,24 @@ class Runner:
             self.sink.list_delta(delta)
         return sorted(set(new_ids) | set(old_ids) | set(baseline_ids))
 
-    async def plan(self) -> list[Target]:
+    async def plan(self) -> tuple[int, Iterable[Target]]:
+        """How many targets, and the targets: named IDs streamed, discovered ones sampled."""
         clusters = await self.clusters()
-        targets: list[Target] = []
+        total = 0
+        parts: list[Iterable[Target]] = []
+        file_counts = dict(self.settings.ids_file_counts)
         for label in self.settings.resources:
             resource = self.resources[label]
             named = [s for s in self.settings.ids if s.resource == label]
-            if named:
-                pairs = [(s.cluster or clusters[0], s.id) for s in named]
+            if named or file_counts.get(label):
+                total += len(named) + file_counts.get(label, 0)
+                parts.append(self._named(resource, named, clusters[0] if clusters else ""))
             else:
                 listed = await asyncio.gather(*(self._listed(resource, c) for c in clusters))
                 pairs = [(c, i) for c, ids in zip(clusters, listed) for i in ids]
-                pairs = sample(pairs, self.settings.sample, self.seed)
-            targets.extend(Target(resource, c, i) for c, i in dict.fromkeys(pairs))
+                chosen = [Target(resource, c, i) for c, i in sample(pairs, self.settings.sample, self.seed)]
+                total += len(chosen)
+                parts.append(chosen)
         self.summary.settings.update(
             group_id=self.settings.group_id,
             clusters=clusters,
@@ -173,7 +179,15 @@ class Runner:
             noise_fetch=self.settings.noise_fetch,
             baseline=str(self.settings.baseline) if self.settings.baseline else None,
         )
-        return targets
+        return total, itertools.chain.from_iterable(parts)
+
+    def _named(self, resource: Resource, named: list[IdSpec], default_cluster: str) -> Iterator[Target]:
+        for spec in named:
+            yield Target(resource, spec.cluster or default_cluster, spec.id)
+        if self.settings.ids_file is not None:
+            for _, spec in idsfile.iter_ids(self.settings.ids_file):
+                if spec.resource == resource.label:
+                    yield Target(resource, spec.cluster or default_cluster, spec.id)
 
     # -- checking ---------------------------------------------------------------------------------
 
@@ -227,8 +241,8 @@ class Runner:
         """Plan, check every target, and finish the sink, also when cancelled (SIGINT/SIGTERM)."""
         started = False
         try:
-            targets = await self.plan()
-            self.sink.start({**self.summary.settings, "total": len(targets)})
+            total, targets = await self.plan()
+            self.sink.start({**self.summary.settings, "total": total})
             started = True
             queue: asyncio.Queue[Target | None] = asyncio.Queue(maxsize=self.settings.concurrency * 2)
             workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.settings.concurrency)]

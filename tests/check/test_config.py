@@ -86,7 +86,20 @@ def test_ids_file_lines_name_resource_cluster_and_id(tmp_path, creds, capsys):
     ids = tmp_path / "ids.txt"
     ids.write_text(f"# restore jobs\n{RID}\nsnapshots:c1/{RID}  # a snapshot\n\nbogus:{RID}\n")
     assert main(_check("--cluster", "c1", "--ids-file", str(ids))) == 2
-    assert "unknown resource(s) in --ids-file: bogus" in capsys.readouterr().err
+    assert f"{ids}:5: unknown resource 'bogus'" in capsys.readouterr().err
+    ids.write_text(f"c1/{RID}\nc1/{RID[:-1]}\n")
+    assert main(_check("--cluster", "c1", "--ids-file", str(ids))) == 2
+    assert f"{ids}:2: restoreId" in capsys.readouterr().err
+
+
+def test_ids_file_is_parsed_as_a_stream():
+    from flexmigrate.check.idsfile import parse_line
+
+    assert parse_line("  # only a comment") is None
+    spec = parse_line(f"snapshots:c1/{RID} # trailing")
+    assert (spec.resource, spec.cluster, spec.id) == ("snapshots", "c1", RID)
+    bare = parse_line(RID)
+    assert (bare.resource, bare.cluster) == ("restores", None)
 
 
 def test_missing_credentials_is_a_usage_error_naming_the_variables(capsys, monkeypatch):

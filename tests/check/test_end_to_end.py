@@ -249,3 +249,23 @@ def test_credentials_from_an_atlas_cli_profile(sandbox_factory, run_check, tmp_p
     default = run_check(sb, "--rate-limit-scale", "0", env={})  # no variables: the default profile, wrong key
     assert default.code == 2 and not default.results
     assert all("401" in p for p in default.summary["problems"]) and default.summary["problems"]
+
+
+def test_ids_file_with_clusters_and_snapshots(sandbox_factory, run_check, tmp_path):
+    sb = sandbox_factory(**FAST)
+    project = next(iter(sb.dataset.groups.values()))
+    c1, c2 = list(project.clusters.values())[:2]
+    ids = tmp_path / "ids.txt"
+    ids.write_text(
+        f"# audit list\n{c1.name}/{c1.restore_job_ids[0]}\n{c2.name}/{c2.restore_job_ids[1]}\n"
+        f"snapshots:{c2.name}/{c2.snapshot_ids[0]}\n"
+    )
+    out = run_check(sb, "--no-cluster", "--ids-file", str(ids), "--rate-limit-scale", "0")
+    assert out.code == 0, out.stderr
+    assert out.verdicts() == {
+        c1.restore_job_ids[0]: "match",
+        c2.restore_job_ids[1]: "match",
+        c2.snapshot_ids[0]: "match",
+    }
+    assert out.report["settings"]["total"] == 3
+    assert out.summary["settings"]["clusters"] == sorted([c1.name, c2.name])
