@@ -202,7 +202,8 @@ class _Engine:
             return self._url_finding(whole, edits, fix, also=len(group) - 1)
         keys = sorted({k for c in group for k in c.constants}, key=lambda k: self.ctx.span(self.names.values[k].value))
         endpoints = list({c.template.endpoint.key: c.template.endpoint for c in group}.values())
-        lines = ", ".join(str(self.line_of(c.node)) for c in group)
+        numbers = [str(self.line_of(c.node)) for c in group]
+        lines = ", ".join(numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
         message = (
             f"{', '.join(keys)} hold(s) part of retired URLs on line(s) {lines} "
             f"({', '.join(ep.old.operation_id for ep in endpoints)}); rewritten for Flex together"

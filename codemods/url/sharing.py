@@ -34,9 +34,11 @@ class _Settler:
         self.widen = widen
         self.line_of = line_of
         self.by_top: dict[int, Candidate] = {id(c.node): c for c in cands}
+        self._defs: dict[str, Candidate] = {c.defines: c for c in cands if c.defines is not None}
 
     def definition(self, name: str) -> Candidate | None:
-        return next((c for c in self.cands if c.defines == name and not c.manual), None)
+        c = self._defs.get(name)
+        return c if c is not None and not c.manual else None
 
     def run(self) -> None:
         changed = True
@@ -122,10 +124,10 @@ def mark_exported(cands: list[Candidate], exported: frozenset[str]) -> None:
     Other modules may import it and build URLs (or anything else) from it that this analysis of one
     file cannot see; a constant that is a whole retired URL is right for every importer.
     """
+    whole = {d.defines for d in cands if d.defines is not None and not d.manual}
     for c in cands:
-        for name in sorted(c.constants & exported):
-            if not any(d.defines == name and not d.manual for d in cands):
-                c.make_unsafe(f"{name} is exported in __all__: other modules may build other URLs from it")
+        for name in sorted(c.constants & exported - whole):
+            c.make_unsafe(f"{name} is exported in __all__: other modules may build other URLs from it")
 
 
 def groups(cands: list[Candidate]) -> list[list[Candidate]]:
