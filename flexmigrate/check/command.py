@@ -354,14 +354,21 @@ def run(args: argparse.Namespace) -> int:
     )
     buckets = buckets_from_catalog(catalog.section("sandbox")["rate_limits"], settings.rate_limit_scale)
     seed = settings.seed if settings.seed is not None else new_seed()
-    out = Output(settings.output, atomic=settings.output_format not in STREAMING_FORMATS)
+    try:
+        out = Output(settings.output, atomic=settings.output_format not in STREAMING_FORMATS)
+    except OSError as exc:
+        raise _usage(f"cannot write --output {settings.output}: {exc.strerror}") from None
     renderer = _renderer(settings, out)
     progress = None
     if settings.progress and sys.stderr.isatty():
         progress = ProgressDisplay(sys.stderr)
     recorder = None
     if settings.record:
-        recorder = Recorder(settings.record, redactor, {"group_id": settings.group_id, "base_url": base_url})
+        try:
+            recorder = Recorder(settings.record, redactor, {"group_id": settings.group_id, "base_url": base_url})
+        except OSError as exc:
+            out.discard()
+            raise _usage(f"cannot write --record {settings.record}: {exc.strerror}") from None
     try:
         summary = asyncio.run(
             _main(

@@ -45,10 +45,12 @@ class Output:
             self._tmp = None
 
     def discard(self) -> None:
-        if self._tmp is not None:
-            self.stream.close()
-            os.unlink(self._tmp)
-            self._tmp = None
+        """Nothing was reported (the run could not start): leave no file behind."""
+        if self.path is None:
+            return
+        self.stream.close()
+        os.unlink(self._tmp if self._tmp is not None else self.path)
+        self._tmp = None
 
 
 class Tee:

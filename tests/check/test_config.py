@@ -144,3 +144,10 @@ def test_config_option_points_at_a_file(tmp_path, creds, capsys):
     assert main(_check("--cluster", "c1", "--config", str(missing))) == 2
     assert "no such file" in capsys.readouterr().err
     assert Path(missing).exists() is False
+
+
+@pytest.mark.parametrize("option", ["--output", "--record"])
+def test_unwritable_output_is_a_usage_error(creds, capsys, tmp_path, option):
+    target = tmp_path / "no-such-folder" / "file"
+    assert main(_check("--cluster", "c1", "--restore-id", RID, option, str(target))) == 2
+    assert f"cannot write {option}" in capsys.readouterr().err

@@ -206,6 +206,7 @@ def test_discovery_failure_says_to_name_the_clusters(sandbox_factory, run_check)
     out = run_check(sb, "--no-cluster", "--rate-limit-scale", "0", cluster=Unknown)
     assert out.code == 2
     assert "listFlexClusters" in out.stderr and "--cluster" in out.stderr
+    assert out.report is None, "a run that could not start leaves no report file"
 
 
 def test_clusters_come_from_the_named_ids_or_the_baseline_when_not_given(
