@@ -125,7 +125,16 @@ class _Engine:
         matches = best_match(sk, self.templates, self.hole_text)
         if matches:
             chosen = self._prefer_method(node, matches)
-            out.append(judge(Candidate(node, chosen, defines=self.names.definition_key(node))))
+            cand = judge(Candidate(node, chosen, defines=self.names.definition_key(node)))
+            if cand.manual:
+                rivals = {
+                    m.template.endpoint.old.operation_id
+                    for m in matches
+                    if m.rank() == chosen.rank() and m.template.endpoint is not chosen.template.endpoint
+                }
+                if rivals:
+                    cand.reason += f" (it may as well be {', '.join(sorted(rivals))})"
+            out.append(cand)
 
     def _prefer_method(self, node: cst.CSTNode, matches: list[Match]) -> Match:
         """Among equally good matches, the one whose HTTP method is the sending call's."""
