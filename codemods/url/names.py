@@ -146,19 +146,26 @@ class Names:
 
     # -- local segment lists ----------------------------------------------------------------------
     def list_of(self, node: cst.Name) -> ListValue | None:
-        """The list a local name holds: assigned once from a list display, maybe extended later.
+        """The list a name holds: assigned once from a list display (in its function, or at module
+        level), maybe extended later.
 
         Later ``append``/``extend``/``insert`` calls and ``+=`` statements are collected, in source
         order, as appended elements (the matcher reports such a URL instead of rewriting it).
         """
         scope = self._scopes.get(node)
-        if scope is None or isinstance(scope, GlobalScope):
+        if scope is None:
             return None
         displays: list[cst.Assign] = []
         augmented: list[cst.AugAssign] = []
         bindings = list(scope[node.value])
+        homes = {getattr(b, "scope", None) for b in bindings}
+        if len(homes) != 1:
+            return None
+        home = homes.pop()
+        if home is not scope and not isinstance(home, GlobalScope):
+            return None  # a closure over another function's list: not followed
         for binding in bindings:
-            if not isinstance(binding, Assignment) or binding.scope is not scope:
+            if not isinstance(binding, Assignment):
                 return None
             parent = self._parents.get(binding.node)
             if isinstance(parent, cst.AssignTarget) and isinstance(assign := self._parents.get(parent), cst.Assign):
@@ -172,7 +179,7 @@ class Names:
         target = displays[0].targets[0].target if len(displays[0].targets) == 1 else None
         if not isinstance(target, cst.Name):
             return None
-        key = f"{target.value} (line {self._line(target)})"
+        key = target.value if isinstance(home, GlobalScope) else f"{target.value} (line {self._line(target)})"
         if key not in self.values:
             self.values[key] = NameValue(key, displays[0].value)
             self._assignment[key] = next(b for b in bindings if b.node is target)  # type: ignore[assignment]
@@ -202,4 +209,8 @@ class Names:
         return self._positions[node].start.line
 
     def resolve(self, node: cst.Name) -> NameValue | ListValue | None:
-        return self.constant_of(node) or self.local_of(node) or self.list_of(node)
+        """What ``node`` stands for; a list display (constant or local) is a :class:`ListValue`."""
+        const = self.constant_of(node)
+        if const is not None and not isinstance(const.value, (cst.List, cst.Tuple)):
+            return const
+        return self.local_of(node) or self.list_of(node)

@@ -213,7 +213,11 @@ NameResolver = Callable[[cst.Name], Union[NameValue, ListValue, None]]
 
 
 class Builder:
-    """Collects characters and pieces, merging neighbouring characters of one run."""
+    """Collects characters and pieces, merging neighbouring characters of one run.
+
+    A run that passes through whole and unchanged (a ``join`` element inside a ``.format`` template)
+    is kept as the original :class:`Lit`, so what it knows about removing its token survives.
+    """
 
     def __init__(self) -> None:
         self.pieces: list[Piece] = []
@@ -223,6 +227,8 @@ class Builder:
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._key: tuple | None = None
+        self._sources: set[int] = set()
+        self._source: Lit | None = None
 
     def char(self, ch: str, start: int, end: int, src: Lit) -> None:
         key = (src.token, src.constant, src.shared)
@@ -232,6 +238,8 @@ class Builder:
         self._text.append(ch)
         self._starts.append(start)
         self._ends.append(end)
+        self._sources.add(id(src))
+        self._source = src
 
     def add(self, sk: Skeleton) -> None:
         self._flush()
@@ -241,11 +249,15 @@ class Builder:
 
     def _flush(self) -> None:
         if self._text and self._key is not None:
-            token, constant, shared = self._key
-            self.pieces.append(
-                Lit("".join(self._text), tuple(self._starts), tuple(self._ends), token, constant, shared)
-            )
+            src = self._source
+            text, starts, ends = "".join(self._text), tuple(self._starts), tuple(self._ends)
+            if src is not None and len(self._sources) == 1 and (text, starts, ends) == (src.text, src.starts, src.ends):
+                self.pieces.append(src)
+            else:
+                token, constant, shared = self._key
+                self.pieces.append(Lit(text, starts, ends, token, constant, shared))
         self._text, self._starts, self._ends, self._key = [], [], [], None
+        self._sources, self._source = set(), None
 
     def build(self) -> Skeleton:
         self._flush()
