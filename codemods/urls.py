@@ -192,7 +192,10 @@ class _Engine:
         for group in groups(cands):
             f = self._group_finding(group)
             out.append(f)
+            requests = [c for c in group if c.defines is None]
             for c in group:
+                if c.defines is not None and requests:
+                    continue  # a definition sends nothing: the URLs built from it are the requests
                 self._record(c, f)
         self.ctx.endpoint_calls.sort(key=lambda call: self.ctx.span(call.url_node))
         return sorted(out, key=Finding.sort_key)

@@ -54,3 +54,21 @@ def test_a_safe_sibling_fix_of_a_half_visible_request_is_unsafe_too():
     assert body.fix is FixKind.MANUAL
     fixable = [f for f in found if f.edits]
     assert fixable and all(f.fix is FixKind.UNSAFE for f in fixable)
+
+
+def test_a_local_url_part_used_inside_the_call_argument_is_one_request():
+    # Found in the demo sample: the definition of `path` was reported as a request whose sending
+    # call could not be found (FM203), which made the whole create call unsafe.
+    src = (
+        "import requests\n"
+        "BASE = 'https://cloud.mongodb.com/api/atlas/v2'\n"
+        "def start(g, c, body):\n"
+        "    path = '/groups/{}/clusters/{}/backup/tenant/restore'.format(g, c)\n"
+        "    headers = {'Accept': 'application/vnd.atlas.2023-01-01+json',\n"
+        "               'Content-Type': 'application/vnd.atlas.2023-01-01+json'}\n"
+        "    return requests.post(BASE + path, json=body, headers=headers)\n"
+    )
+    found = analyze(src)
+    assert not [f for f in found if f.rule == "FM203"]
+    assert sorted(f.rule for f in found) == ["FM101", "FM201", "FM201"]
+    assert {f.fix for f in found} == {FixKind.SAFE}
