@@ -270,3 +270,14 @@ def test_ids_file_with_clusters_and_snapshots(sandbox_factory, run_check, tmp_pa
     }
     assert out.report["settings"]["total"] == 3
     assert out.summary["settings"]["clusters"] == sorted([c1.name, c2.name])
+
+
+def test_the_flex_list_is_read_page_by_page(sandbox_factory, run_check):
+    # More jobs than one Flex page holds (itemsPerPage max 500): if only the first page were read,
+    # the list comparison would report the rest as known to the retired family only.
+    sb = sandbox_factory(projects=1, clusters_per_project=1, restore_jobs_per_cluster=520, **FAST)
+    out = run_check(sb, "--sample", "3", "--seed", "1", "--rate-limit-scale", "0")
+    assert out.code == 0, out.summary["lists"]
+    (delta,) = out.summary["lists"]
+    assert delta["old_available"] and not delta["only_in_old"] and not delta["only_in_new"]
+    assert out.summary["settings"]["requests"] == 3 + 2 * 3  # old list, two Flex pages, 3 IDs x 2
