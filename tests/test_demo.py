@@ -20,5 +20,6 @@ def test_demo_migrates_a_copy_and_proves_parity(tmp_path, capsys):
     assert "/backup/restoreJobs" in migrated  # the dedicated-cluster call stays, and so does...
     assert '"tenant/restores" if small else "restoreJobs"' in migrated  # ...the run-time choice
     assert "FM110 [manual]" in out
-    assert "parity" in out
+    assert "checked: parity" in out  # step 4: the untouched sandbox proves parity
+    assert "checked: differences" in out and "status different" in out  # step 5: drift is caught
     assert sample.read_bytes() == original  # the packaged sample is never modified
