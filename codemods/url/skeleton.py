@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Union
+from typing import Callable
 
 import libcst as cst
 
@@ -91,7 +91,7 @@ class Hole:
         return f"Hole({type(self.node).__name__ if self.node is not None else None})"
 
 
-Piece = Union[Lit, Hole]
+Piece = Lit | Hole
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ class ListValue:
     appended: tuple[cst.BaseExpression, ...]
 
 
-NameResolver = Callable[[cst.Name], Union[NameValue, ListValue, None]]
+NameResolver = Callable[[cst.Name], NameValue | ListValue | None]
 
 
 class Builder:
@@ -279,7 +279,7 @@ class Unreadable(Exception):
     """A template whose fields cannot be read without running the code."""
 
 
-FieldReader = Callable[[list, int], Union[tuple[int, Skeleton], None]]
+FieldReader = Callable[[list, int], tuple[int, Skeleton] | None]
 
 
 def fill(template: Skeleton, field: FieldReader) -> Skeleton | None:

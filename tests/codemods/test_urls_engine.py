@@ -193,7 +193,7 @@ def test_the_sending_method_picks_among_equal_reports(call: str, method: str) ->
 @pytest.mark.timeout(120)
 def test_many_holes_do_not_explode() -> None:
     """Multi-segment holes are tried within a fixed budget: any number of holes stays cheap."""
-    holes = "/".join("{v%d}" % i for i in range(200))
+    holes = "/".join(f"{{v{i}}}" for i in range(200))
     source = f'x = f"/api/atlas/v1.0/x/{holes}/backup/tenant/snapshots"\n'
     findings = url_engine_only(source)
     assert len(findings) <= 1 and not any(f.edits for f in findings)

@@ -47,7 +47,7 @@ def test_scan_reports_and_exits_1_without_writing(project, capsys):
     before = (project / "app" / "backups.py").read_bytes()
     code, out, _ = run(capsys, "scan", str(project))
     assert code == 1
-    line = next(l for l in out.splitlines() if "backups.py" in l)
+    line = next(text for text in out.splitlines() if "backups.py" in text)
     assert ":4:" in line and "FM1" in line and "getBackupTenantRestore -> getFlexBackupRestoreJob" in line
     assert (project / "app" / "backups.py").read_bytes() == before
 
