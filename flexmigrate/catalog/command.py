@@ -56,10 +56,13 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title=f"Retired Atlas endpoints (sunset {catalog.sunset}) and their replacements")
-    table.add_column("key")
-    table.add_column("retired (2023-01-01)")
-    table.add_column("replacement (2024-11-13)")
-    table.add_column("renames")
+    # Fold long paths instead of cutting them with an ellipsis: every character here is a fact.
+    old_versions = "/".join(sorted(catalog.old_versions))
+    new_versions = "/".join(sorted(catalog.new_versions))
+    table.add_column("key", overflow="fold")
+    table.add_column(f"retired ({old_versions})", overflow="fold")
+    table.add_column(f"replacement ({new_versions})", overflow="fold")
+    table.add_column("renames", overflow="fold")
     for ep in catalog:
         renames = {**{f"{{{k}}}": f"{{{v}}}" for k, v in ep.path_param_map.items() if k != v},
                    **ep.response_field_renames}
