@@ -380,7 +380,7 @@ def run(args: argparse.Namespace) -> int:
                 buckets,
                 known,
                 judges,
-                Tee(renderer, progress),
+                Tee(progress, renderer),
                 seed,
                 recorder,
                 baseline,

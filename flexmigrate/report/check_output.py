@@ -54,7 +54,7 @@ class Output:
 
 
 class Tee:
-    """Hands every event to each sink in turn (e.g. a report renderer and a progress bar)."""
+    """Hands every event to each sink in turn (a progress bar first, so it is gone before the report)."""
 
     def __init__(self, *sinks: Any) -> None:
         self.sinks = [s for s in sinks if s is not None]
