@@ -96,52 +96,36 @@ def test_canary_secrets_appear_in_no_output_report_record_or_log(sandbox_factory
         faults={"error_rate": 0.2, "drop_rate": 0.1, "malformed_rate": 0.1},
         token_ttl_seconds=1,
     )
-    cluster = sb.dataset.first_cluster()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
     if method == "digest":
-        env.update(
-            MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key, MONGODB_ATLAS_PRIVATE_API_KEY=CANARY_KEY
+        env = _env(
+            tmp_path / "xdg",
+            MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key,
+            MONGODB_ATLAS_PRIVATE_API_KEY=CANARY_KEY,
         )
     else:
-        env.update(
-            MONGODB_ATLAS_CLIENT_ID=sb.credentials.client_id, MONGODB_ATLAS_CLIENT_SECRET=CANARY_SECRET
+        env = _env(
+            tmp_path / "xdg",
+            MONGODB_ATLAS_CLIENT_ID=sb.credentials.client_id,
+            MONGODB_ATLAS_CLIENT_SECRET=CANARY_SECRET,
         )
     written = []
     for fmt in ("text", "json", "junit", "markdown"):
         report, record = tmp_path / f"r.{fmt}", tmp_path / f"rec-{fmt}.jsonl"
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "flexmigrate",
-                "check",
-                "--group-id",
-                cluster.project_id,
-                "--cluster",
-                cluster.name,
-                "--base-url",
-                sb.base_url,
-                "--snapshots",
-                "--format",
-                fmt,
-                "--output",
-                str(report),
-                "--record",
-                str(record),
-                "--show-ids",
-                "--rate-limit-scale",
-                "0",
-                "--max-attempts",
-                "2",
-                "-vv",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            timeout=120,
+        argv = _argv(
+            sb,
+            "--snapshots",
+            "--format",
+            fmt,
+            "--output",
+            str(report),
+            "--record",
+            str(record),
+            "--show-ids",
+            "--max-attempts",
+            "2",
+            "-vv",
         )
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
         assert proc.returncode in (0, 1, 2) and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         written += [proc.stdout, proc.stderr, report.read_text(), record.read_text()]
     assert "flexmigrate check:" in "".join(written), "the verbose log should have been captured"
@@ -152,42 +136,39 @@ def test_canary_secrets_appear_in_no_output_report_record_or_log(sandbox_factory
             assert form not in text
 
 
-def _start_slow_check(sb, tmp_path: Path, report: Path) -> subprocess.Popen:
-    cluster = sb.dataset.first_cluster()
+def _env(xdg: Path, **credentials: str) -> dict[str, str]:
+    """The environment of a child run: ours, minus any Atlas credentials, plus these."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
-    env.update(
+    return {**env, "XDG_CONFIG_HOME": str(xdg), **credentials}
+
+
+def _argv(sb, *extra: str) -> list[str]:
+    cluster = sb.dataset.first_cluster()
+    return [
+        sys.executable,
+        "-m",
+        "flexmigrate",
+        "check",
+        "--group-id",
+        cluster.project_id,
+        "--cluster",
+        cluster.name,
+        "--base-url",
+        sb.base_url,
+        "--rate-limit-scale",
+        "0",
+        *extra,
+    ]
+
+
+def _start_slow_check(sb, tmp_path: Path, report: Path) -> subprocess.Popen:
+    env = _env(
+        tmp_path,
         MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key,
         MONGODB_ATLAS_PRIVATE_API_KEY=sb.credentials.private_key,
-        XDG_CONFIG_HOME=str(tmp_path),
     )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flexmigrate",
-            "check",
-            "--group-id",
-            cluster.project_id,
-            "--cluster",
-            cluster.name,
-            "--base-url",
-            sb.base_url,
-            "--sample",
-            "0",
-            "--concurrency",
-            "2",
-            "--format",
-            "json",
-            "--output",
-            str(report),
-            "--rate-limit-scale",
-            "0",
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    argv = _argv(sb, "--sample", "0", "--concurrency", "2", "--format", "json", "--output", str(report))
+    return subprocess.Popen(argv, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _wait_for_results(report: Path, at_least: int, proc: subprocess.Popen) -> None:
