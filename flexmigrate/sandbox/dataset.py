@@ -24,6 +24,9 @@ __all__ = ["Cluster", "Dataset", "Project", "build_dataset", "iso", "object_id"]
 # The data's own clock: fixed so that the same seed gives the same timestamps on any day.
 EPOCH = datetime(2025, 9, 1, tzinfo=timezone.utc)
 _STATUS_WEIGHTS = (1, 1, 1, 1, 6)  # PENDING, QUEUED, RUNNING, FAILED, COMPLETED: mostly finished
+# A cluster's restore jobs are a day apart, squeezed closer when there are more than fit in this span
+# (a 100,000-job data set for benchmarks must not run the clock past 2106, the ObjectId time limit).
+_JOB_SPAN = timedelta(days=3650)
 
 
 def iso(moment: datetime) -> str:
@@ -33,7 +36,8 @@ def iso(moment: datetime) -> str:
 
 def object_id(rng: random.Random, moment: datetime) -> str:
     """A 24-hex-digit id shaped like a MongoDB ObjectId (4-byte time + 8 random bytes)."""
-    return f"{int(moment.timestamp()):08x}{rng.getrandbits(64):016x}"
+    # The time part is 4 bytes, as in an ObjectId: it wraps rather than growing a 25th digit.
+    return f"{int(moment.timestamp()) & 0xFFFFFFFF:08x}{rng.getrandbits(64):016x}"
 
 
 @dataclass
@@ -182,8 +186,9 @@ def build_dataset(config: SandboxConfig) -> Dataset:
                 snap = _snapshot(rng, clock + timedelta(days=s), versions)
                 cluster.snapshots[snap[sf["id"]]] = snap
             snaps = list(cluster.snapshots.values())
+            step = min(timedelta(days=1), _JOB_SPAN / max(1, config.restore_jobs_per_cluster))
             for j in range(config.restore_jobs_per_cluster):
-                when = clock + timedelta(days=j, minutes=rng.randint(0, 600))
+                when = clock + step * j + timedelta(minutes=rng.randint(0, 600))
                 delivery = rng.choice(deliveries)
                 targets = [c for c in project.clusters if c != cluster.name] or [cluster.name]
                 job = new_restore_job(
