@@ -19,8 +19,8 @@ from flexmigrate.catalog import Catalog, Endpoint
 from flexmigrate.report.findings import Finding, FixKind
 
 RULES = {
-    "FM501": "Retired endpoint path in a comment or docstring (with report_comments): manual.",
-    "FM502": "Retired operation ID in a comment or docstring (with report_comments): manual.",
+    "FM501": "retired endpoint path in a comment or docstring (with report_comments): manual",
+    "FM502": "retired operation ID in a comment or docstring (with report_comments): manual",
 }
 
 _PLACEHOLDER = r"[^/\s]+"

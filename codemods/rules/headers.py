@@ -24,12 +24,12 @@ from codemods.rules.targets import capped, migrated_calls, unlinked_calls
 from flexmigrate.report.findings import Edit, Finding, FixKind
 
 RULES = {
-    "FM201": "Retired version in a header literal the migrated call owns: the version is rewritten.",
-    "FM202": "Version header shared with other calls: the migrated call gets its own Flex header (unsafe).",
-    "FM203": "Version header the rule cannot see or may not edit: manual, names where it is defined.",
-    "FM204": "No versioned Accept header (v1.0 call or none at all): the Flex Accept header is added.",
-    "FM205": "Header names an Atlas version the Flex operation is not served under: manual.",
-    "FM206": "Header entry of the migrated call names a shared version constant: the entry gets the Flex value.",
+    "FM201": "retired version in a header literal the migrated call owns: the version is rewritten",
+    "FM202": "version header shared with other calls: the migrated call gets its own Flex header (unsafe)",
+    "FM203": "version header the rule cannot see or may not edit: manual, names where it is defined",
+    "FM204": "no versioned Accept header (v1.0 call or none at all): the Flex Accept header is added",
+    "FM205": "header names an Atlas version the Flex operation is not served under: manual",
+    "FM206": "header entry of the migrated call names a shared version constant: the entry gets the Flex value",
 }
 
 ACCEPT = "Accept"

@@ -15,7 +15,7 @@ from codemods.rules.response_flow import all_reads, item_path
 from flexmigrate.report.findings import Finding, FixKind
 
 RULES = {
-    "FM351": "Read of a v1.0-only response field with no Flex twin on a migrated v1.0 call: manual.",
+    "FM351": "read of a v1.0-only response field with no Flex twin on a migrated v1.0 call: manual",
 }
 
 

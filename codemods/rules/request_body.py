@@ -19,8 +19,8 @@ from codemods.rules.targets import capped, migrated_calls, unlinked_calls
 from flexmigrate.report.findings import Finding, FixKind
 
 RULES = {
-    "FM401": "Request body literal owned by a migrated call has keys the Flex operation rejects: they are removed.",
-    "FM402": "Request body with keys the Flex operation rejects is built where the rule may not edit it: manual.",
+    "FM401": "request body literal owned by a migrated call has keys the Flex operation rejects: they are removed",
+    "FM402": "request body with keys the Flex operation rejects is built where the rule may not edit it: manual",
 }
 
 BODY_KEYWORDS = ("json", "data", "content")

@@ -22,8 +22,8 @@ from codemods.rules.targets import capped, migrated_calls, unlinked_calls
 from flexmigrate.report.findings import Finding, FixKind
 
 RULES = {
-    "FM301": "Renamed response field read on a migrated call's response (local chain): the key is renamed.",
-    "FM302": "Renamed response field read on a value the rule cannot trace to its origin: manual.",
+    "FM301": "renamed response field read on a migrated call's response (local chain): the key is renamed",
+    "FM302": "renamed response field read on a value the rule cannot trace to its origin: manual",
 }
 
 
