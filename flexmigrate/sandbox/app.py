@@ -395,23 +395,27 @@ class SandboxApp:
 
     # -- handlers -------------------------------------------------------------------------------
 
-    def _find(self, kind: str, cluster: Cluster, record_id: str) -> dict[str, Any]:
+    def _find(self, kind: str, family: str, cluster: Cluster, record_id: str) -> dict[str, Any]:
+        """The record as ``family`` knows it; an ``absent`` drift rule hides it from that family only."""
         store = cluster.restore_jobs if kind == "restore_job" else cluster.snapshots
         record = store.get(record_id)
-        if record is None:
+        if record is None or self.drift.absent(kind, family, record_id):
             raise api_error(f"{kind}_not_found", record_id, cluster.name, id=record_id, cluster=cluster.name)
         return record
 
     def _get(self, kind: str, call: Call) -> tuple[int, Any]:
         cluster = self._cluster(call)
-        return 200, self._record(kind, call.route.family, self._find(kind, cluster, call.ids[2]), cluster)
+        family = call.route.family
+        return 200, self._record(kind, family, self._find(kind, family, cluster, call.ids[2]), cluster)
 
     def _all(self, kind: str, call: Call) -> tuple[int, Any]:
         cluster = self._cluster(call)
+        family = call.route.family
         store = cluster.restore_jobs if kind == "restore_job" else cluster.snapshots
-        return 200, self._list(
-            call, list(store.values()), lambda record: self._record(kind, call.route.family, record, cluster)
-        )
+        # Absent records are dropped before paging, so counts and next links describe what is listed.
+        id_field = self.facts.fields(kind)["id"]
+        records = [r for r in store.values() if not self.drift.absent(kind, family, r[id_field])]
+        return 200, self._list(call, records, lambda record: self._record(kind, family, record, cluster))
 
     def _clusters(self, call: Call) -> tuple[int, Any]:
         """listFlexClusters: the project's clusters, as the checker discovers them."""
@@ -438,7 +442,7 @@ class SandboxApp:
         rules = self.facts.data["request_bodies"]
         body = validate_body(call.request.body, rules[call.route.kind][call.route.family], rules["formats"])
         f = self.facts.fields("restore_job")
-        snap = self._find("snapshot", cluster, body[f["snapshot_id"]])
+        snap = self._find("snapshot", call.route.family, cluster, body[f["snapshot_id"]])
         target_project = body.get(f["target_project"])
         target_name = body.get(f["target_name"])
         if target_project is not None and target_project not in self.dataset.projects:

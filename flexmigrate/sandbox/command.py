@@ -11,7 +11,8 @@ import sys
 from typing import Any
 
 from flexmigrate.sandbox.config import (
-    DRIFT_KINDS,
+    ABSENT,
+    FIELD_DRIFT_KINDS,
     LATENCY_DISTRIBUTIONS,
     SandboxConfig,
     config_from_mapping,
@@ -91,8 +92,10 @@ def register(subparsers: Any) -> None:
         "--drift",
         action="append",
         metavar="FIELD:KIND[:FAMILY[:FRACTION]]",
-        help=f"make FIELD differ between families; KIND one of {', '.join(DRIFT_KINDS)}; "
-        "FAMILY old|new (default new); FRACTION of restore jobs (default 1). Repeatable.",
+        help=f"make FIELD differ between families; KIND one of {', '.join(FIELD_DRIFT_KINDS)}; "
+        "FAMILY old|new (default new); FRACTION of restore jobs (default 1). "
+        f"'{ABSENT}[:FAMILY[:FRACTION]]' (or ':{ABSENT}:...') removes restore jobs from FAMILY instead: "
+        "404 on GET, left out of its list. Repeatable.",
     )
     p.add_argument(
         "--access-log",
@@ -103,14 +106,26 @@ def register(subparsers: Any) -> None:
 
 
 def _drift_rule(text: str) -> dict[str, Any]:
+    """One ``--drift`` value as DriftRule keywords (DriftRule itself validates the values).
+
+    ``absent`` has no field, so ``absent[:FAMILY[:FRACTION]]`` is accepted as short for
+    ``:absent[:FAMILY[:FRACTION]]``; no record field is called "absent", so nothing else is shadowed.
+    """
     parts = text.split(":")
+    if parts[0] == ABSENT:
+        parts.insert(0, "")
     if len(parts) < 2 or len(parts) > 4:
-        raise ValueError(f"--drift {text!r}: expected FIELD:KIND[:FAMILY[:FRACTION]]")
+        raise ValueError(
+            f"--drift {text!r}: expected FIELD:KIND[:FAMILY[:FRACTION]] or {ABSENT}[:FAMILY[:FRACTION]]"
+        )
     rule: dict[str, Any] = {"field": parts[0], "kind": parts[1]}
     if len(parts) > 2:
         rule["family"] = parts[2]
     if len(parts) > 3:
-        rule["fraction"] = float(parts[3])
+        try:
+            rule["fraction"] = float(parts[3])
+        except ValueError:
+            raise ValueError(f"--drift {text!r}: FRACTION must be a number from 0 to 1") from None
     return rule
 
 

@@ -15,7 +15,10 @@ from typing import Any
 
 __all__ = [
     "Credentials",
+    "ABSENT",
+    "DRIFT_KINDS",
     "DriftRule",
+    "FIELD_DRIFT_KINDS",
     "FaultConfig",
     "SandboxConfig",
     "config_from_mapping",
@@ -23,7 +26,9 @@ __all__ = [
 ]
 
 LATENCY_DISTRIBUTIONS = ("none", "fixed", "uniform", "normal", "exponential")
-DRIFT_KINDS = ("value", "missing", "type", "volatile")
+FIELD_DRIFT_KINDS = ("value", "missing", "type", "volatile")
+ABSENT = "absent"  # the record-level kind: the record does not exist in the family at all
+DRIFT_KINDS = (*FIELD_DRIFT_KINDS, ABSENT)
 FAULT_STATUSES = (500, 502, 503)
 
 
@@ -88,16 +93,18 @@ class FaultConfig:
 
 @dataclass(frozen=True)
 class DriftRule:
-    """Make one field differ between the families for some records.
+    """Make one field differ between the families for some records, or the records exist in one only.
 
     ``field`` is named as either family names it (``clusterName`` or ``instanceName``); ``family`` is the
     side whose answers are altered ("new" = Flex by default); ``kind`` is one of ``value`` (another
-    valid value), ``missing`` (field left out), ``type`` (same information, another JSON type) or
-    ``volatile`` (changes on every read).  ``record`` picks restore jobs or snapshots; ``ids`` pins the
-    records, otherwise ``fraction`` of them is chosen with the seed.
+    valid value), ``missing`` (field left out), ``type`` (same information, another JSON type),
+    ``volatile`` (changes on every read) or ``absent`` (the whole record is unknown to ``family``: its
+    GET answers 404 and its list leaves it out; this kind takes no ``field``).  ``record`` picks
+    restore jobs or snapshots; ``ids`` pins the records, otherwise ``fraction`` of them is chosen with
+    the seed.
     """
 
-    field: str
+    field: str = ""
     kind: str = "value"
     family: str = "new"
     record: str = "restore_job"  # or "snapshot"
@@ -107,6 +114,13 @@ class DriftRule:
     def __post_init__(self) -> None:
         if self.kind not in DRIFT_KINDS:
             raise ValueError(f"drift kind must be one of {', '.join(DRIFT_KINDS)}")
+        if self.kind == ABSENT and self.field:
+            # Refused rather than ignored: a field here suggests the user expects it to matter.
+            raise ValueError(
+                f"drift kind 'absent' removes whole records and takes no field (got {self.field!r})"
+            )
+        if self.kind != ABSENT and not self.field:
+            raise ValueError(f"drift kind {self.kind!r} needs a field")
         if self.family not in ("old", "new"):
             raise ValueError("drift family must be 'old' or 'new'")
         if self.record not in ("restore_job", "snapshot"):

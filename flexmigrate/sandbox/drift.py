@@ -1,8 +1,9 @@
 """Drift injection: make chosen fields of chosen records differ between the two families.
 
 This is what the checker exists to catch (a migrated endpoint that answers differently), so the sandbox
-can produce each kind on demand: another valid value, a missing field, a different JSON type, or a
-value that changes on every read.  Records are chosen once, at start-up, with a stream seeded from the
+can produce each kind on demand: another valid value, a missing field, a different JSON type, a value
+that changes on every read, or a record one family does not have at all (``absent``: the app answers
+its GET with the not-found error and leaves it out of lists).  Records are chosen once, at start-up, with a stream seeded from the
 sandbox seed; :attr:`DriftEngine.selected` says which, so a test knows what the checker must report.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flexmigrate.sandbox.config import DriftRule
+from flexmigrate.sandbox.config import ABSENT, DriftRule
 from flexmigrate.sandbox.dataset import Dataset, iso
 from flexmigrate.sandbox.facts import facts
 
@@ -72,6 +73,12 @@ class DriftEngine:
             else:
                 chosen = frozenset(rng.sample(candidates, round(rule.fraction * len(candidates))))
             self.selected.append(chosen)
+        # (record kind, family) -> ids that family does not have; looked up on every GET and list
+        self._absent: dict[tuple[str, str], frozenset[str]] = {}
+        for rule, ids in zip(rules, self.selected):
+            if rule.kind == ABSENT:
+                key = (rule.record, rule.family)
+                self._absent[key] = self._absent.get(key, frozenset()) | ids
         self._reads: dict[tuple[int, str], int] = {}
 
     @property
@@ -86,6 +93,10 @@ class DriftEngine:
                 out.setdefault(record_id, []).append(rule)
         return out
 
+    def absent(self, record_kind: str, family: str, record_id: str) -> bool:
+        """Whether ``family`` must behave as if the record did not exist (an ``absent`` rule chose it)."""
+        return record_id in self._absent.get((record_kind, family), frozenset())
+
     def apply(
         self, record_kind: str, family: str, record: dict[str, Any], renames: Mapping[str, str]
     ) -> None:
@@ -93,6 +104,8 @@ class DriftEngine:
         id_field = facts().fields(record_kind)["id"]
         record_id = record.get(id_field)
         for index, (rule, ids) in enumerate(zip(self.rules, self.selected)):
+            if rule.kind == ABSENT:  # whole records, handled by the app through absent()
+                continue
             if rule.family != family or rule.record != record_kind or record_id not in ids:
                 continue
             name = rule.field
