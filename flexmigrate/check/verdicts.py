@@ -20,6 +20,18 @@ from flexmigrate.check.transport import Reply
 from flexmigrate.report.results import CheckResult, Difference, Verdict
 
 
+def _unusable(family: str, reply: Reply) -> str | None:
+    """Why ``reply`` cannot be compared (``None`` when it is a 200 with a JSON object).
+
+    A non-200 answer is described by its status and, when the body is Atlas's error object, its
+    ``errorCode``; a 200 that is not a JSON object says so.
+    """
+    if reply.status == 200:
+        return None if isinstance(reply.body, dict) else f"{family} family answered HTTP 200 without a JSON object"
+    code = reply.body.get("errorCode") if isinstance(reply.body, dict) else None
+    return f"{family} family answered HTTP {reply.status}" + (f" ({code})" if isinstance(code, str) else "")
+
+
 @dataclass(frozen=True)
 class Judge:
     """Everything a verdict depends on besides the replies themselves."""
@@ -79,17 +91,13 @@ class Judge:
             return result(
                 Verdict.ERROR, error=f"not found: retired family HTTP {old.status}, replacement HTTP 404"
             )
-        if new.status != 200 or not isinstance(new.body, dict):
-            return result(
-                Verdict.ERROR, error=f"replacement family answered HTTP {new.status} without a JSON object"
-            )
+        if (problem := _unusable("replacement", new)) is not None:
+            return result(Verdict.ERROR, error=problem)
         if retired:
             problems = self.validator.validate(new.body, self.schema_name)
             return result(Verdict.OLD_RETIRED, differences=self._redacted(problems))
-        if old.status != 200 or not isinstance(old.body, dict):
-            return result(
-                Verdict.ERROR, error=f"retired family answered HTTP {old.status} without a JSON object"
-            )
+        if (problem := _unusable("retired", old)) is not None:
+            return result(Verdict.ERROR, error=problem)
 
         volatile: frozenset[str] = frozenset()
         if old_again is not None and old_again.ok and isinstance(old_again.body, dict):

@@ -69,6 +69,14 @@ def test_404_before_the_sunset_is_not_retirement_but_410_is():
     assert verdict(Reply(410, {}), Reply(200, NEW), today=before).verdict.value == "old-retired"
 
 
+def test_a_404_before_the_sunset_names_its_error_code_not_a_missing_json_object():
+    # Found by the one-sided sandbox tests: Atlas's 404 body IS a JSON object; the message said it was not.
+    r = verdict(Reply(404, {"errorCode": "TENANT_RESTORE_NOT_FOUND"}), Reply(200, NEW), today=date(2025, 12, 1))
+    assert r.error == "retired family answered HTTP 404 (TENANT_RESTORE_NOT_FOUND)"
+    r = verdict(Reply(200, ["not", "an", "object"]), Reply(200, NEW))
+    assert r.error == "retired family answered HTTP 200 without a JSON object"
+
+
 def test_unknown_everywhere_is_an_error_not_a_mismatch():
     r = verdict(Reply(410, {}), Reply(404, {}))
     assert r.verdict.value == "error" and "not found" in r.error
