@@ -124,7 +124,8 @@ def _one_line(exc: BaseException) -> str:
 def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> FileResult:
     """Everything the scanner does to one file; never raises for a problem with the file.
 
-    ``raw`` is the file's content when the caller has already read it (to prefilter it).
+    ``raw`` is the file's content when the caller has already read and prefiltered it; without it
+    the file is read and prefiltered here.
     """
     result = FileResult(path)
     if raw is None:
@@ -133,8 +134,8 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
         except OSError as exc:
             result.error = f"cannot read: {exc.strerror or exc}"
             return result
-    if not _prefilter().may_match(raw):
-        return result
+        if not _prefilter().may_match(raw):
+            return result
     result.parsed = True
     try:
         source = decode(raw)
