@@ -116,6 +116,16 @@ class _CallHeaders:
             node, rule, message, capped(fix, self.ec) if edits else fix, self.ec.endpoint, edits, of_call=self.ec
         )
 
+    def _unserved_version(self, node: cst.CSTNode, header: str, version: str, where: str) -> Finding:
+        """FM205: the header asks for an Atlas version the Flex operation is not served under."""
+        return self._finding(
+            node,
+            "FM205",
+            f"{header} asks for version {version} ({where}); "
+            f"{self.ec.endpoint.new.operation_id} is served from {self.new} on",
+            FixKind.MANUAL,
+        )
+
     def _line(self, node: cst.CSTNode) -> int:
         return flow.line_of(self.ctx, node)
 
@@ -192,13 +202,7 @@ class _CallHeaders:
         if found.version >= self.new:
             return  # already served under the Flex version (Atlas picks the latest version <= asked)
         if found.version != self.old:
-            yield self._finding(
-                site.value,
-                "FM205",
-                f"{header} asks for version {found.version} ({where}); "
-                f"{self.ec.endpoint.new.operation_id} is served from {self.new} on",
-                FixKind.MANUAL,
-            )
+            yield self._unserved_version(site.value, header, found.version, where)
             return
         if not editable:
             self.overrides[header] = (
@@ -243,13 +247,7 @@ class _CallHeaders:
         if found is None or found.version >= self.new:
             return
         if found.version != self.old:
-            yield self._finding(
-                name,
-                "FM205",
-                f"{header} asks for version {found.version} ({where}); "
-                f"{self.ec.endpoint.new.operation_id} is served from {self.new} on",
-                FixKind.MANUAL,
-            )
+            yield self._unserved_version(name, header, found.version, where)
             return
         if not editable:
             self.overrides[header] = ("FM202", f"the shared {header} ({where}) is {value}", FixKind.UNSAFE)
