@@ -1,7 +1,1 @@
-"""libcst codemods that move code off the retired Atlas tenant backup endpoints.
-
-``codemods.engine.analyze`` is the one entry point the scanner uses: it parses a module once, finds
-every call of a retired endpoint (``codemods.urls``) and runs each rule module over those calls.
-Each rule yields :class:`flexmigrate.report.findings.Finding` objects whose edits are offsets into the
-source text; nothing here writes files.
-"""
+"""libcst codemod commands of this repository (not installed; see ``migrate_to_flex``)."""

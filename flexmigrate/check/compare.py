@@ -1,7 +1,7 @@
 """Generic structural comparison of two JSON documents, field by field.
 
 Knows nothing about Atlas: it walks two normalised documents together and names every place where
-they differ by its field path and a :class:`~flexmigrate.report.results.DiffKind`.  Object keys are
+they differ by its field path and a :class:`~flexmigrate.models.check_results.DiffKind`.  Object keys are
 compared as sets (field order never matters); list items are compared position by position.  A
 field present on one side only is one difference for the whole subtree, not one per leaf.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from flexmigrate.check import paths
 from flexmigrate.check.paths import GlobSet
-from flexmigrate.report.results import Difference, DiffKind
+from flexmigrate.models.check_results import Difference, DiffKind
 
 Json = Any
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Iterable
 
-from flexmigrate.report.results import generic_path as generic
+from flexmigrate.models.check_results import generic_path as generic
 
 
 def child(parent: str, key: str) -> str:

@@ -22,7 +22,7 @@ from flexmigrate.check.routes import Resource
 from flexmigrate.check.sampling import sample
 from flexmigrate.check.transport import Reply, Transport
 from flexmigrate.check.verdicts import Judge
-from flexmigrate.report.results import CheckResult, ListDelta, RunSummary, Verdict
+from flexmigrate.models.check_results import CheckResult, ListDelta, RunSummary, Verdict
 
 log = logging.getLogger("flexmigrate.check")
 

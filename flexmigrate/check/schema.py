@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from flexmigrate.check import paths
 from flexmigrate.check.compare import json_type
-from flexmigrate.report.results import Difference, DiffKind
+from flexmigrate.models.check_results import Difference, DiffKind
 
 Json = Any
 

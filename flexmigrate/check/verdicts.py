@@ -17,7 +17,7 @@ from flexmigrate.check.paths import GlobSet
 from flexmigrate.check.redact import Redactor
 from flexmigrate.check.schema import SchemaValidator
 from flexmigrate.check.transport import Reply
-from flexmigrate.report.results import CheckResult, Difference, Verdict
+from flexmigrate.models.check_results import CheckResult, Difference, Verdict
 
 
 def _unusable(family: str, reply: Reply) -> str | None:

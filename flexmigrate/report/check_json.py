@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, TextIO
 
-from flexmigrate.report.results import CheckResult, ListDelta, RunSummary
+from flexmigrate.models.check_results import CheckResult, ListDelta, RunSummary
 
 FORMAT = "flexmigrate-check"
 VERSION = 1

@@ -13,7 +13,7 @@ from typing import Any, Mapping, TextIO
 from xml.sax.saxutils import quoteattr, escape
 
 from flexmigrate.report.check_output import describe
-from flexmigrate.report.results import CheckResult, ListDelta, RunSummary, Verdict
+from flexmigrate.models.check_results import CheckResult, ListDelta, RunSummary, Verdict
 
 
 class JunitRenderer:

@@ -11,7 +11,7 @@ import tempfile
 from typing import Any, Mapping, TextIO
 
 from flexmigrate.report.check_output import describe
-from flexmigrate.report.results import CheckResult, ListDelta, RunSummary, Verdict
+from flexmigrate.models.check_results import CheckResult, ListDelta, RunSummary, Verdict
 
 
 def _cell(text: Any) -> str:

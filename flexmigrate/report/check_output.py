@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, TextIO
 
-from flexmigrate.report.results import CheckResult, ListDelta, RunSummary
+from flexmigrate.models.check_results import CheckResult, ListDelta, RunSummary
 
 
 class Output:

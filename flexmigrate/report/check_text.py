@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flexmigrate.report.check_output import describe
-from flexmigrate.report.results import CheckResult, ListDelta, RunSummary, Verdict
+from flexmigrate.models.check_results import CheckResult, ListDelta, RunSummary, Verdict
 
 STYLE = {
     "match": "green",

@@ -6,8 +6,8 @@ import json
 from typing import Any, TextIO
 
 from flexmigrate import __version__
-from flexmigrate.report.findings import Finding
-from flexmigrate.scan.pipeline import ScanResult
+from flexmigrate.models.findings import Finding
+from flexmigrate.models.scan_results import ScanResult
 
 SCHEMA_VERSION = 1
 

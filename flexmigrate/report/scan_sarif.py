@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from flexmigrate import __version__
-from flexmigrate.report.findings import Finding
-from flexmigrate.scan.pipeline import ScanResult
+from flexmigrate.models.findings import Finding
+from flexmigrate.models.scan_results import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"safe": "warning", "unsafe": "warning", "manual": "warning", "applied": "note"}
@@ -36,7 +36,7 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
 
 
 def to_sarif(result: ScanResult) -> dict[str, Any]:
-    from codemods.registry import rule_summaries
+    from flexmigrate.codemods.registry import rule_summaries
 
     summaries = rule_summaries()
     rules = [{"id": code, "shortDescription": {"text": text}} for code, text in summaries.items()]

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from flexmigrate.report.findings import Finding
-from flexmigrate.scan.pipeline import ScanResult
+from flexmigrate.models.findings import Finding
+from flexmigrate.models.scan_results import ScanResult
 
 
 def finding_line(f: Finding) -> str:

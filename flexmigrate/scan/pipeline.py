@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Sequence
-
-import libcst as cst
+from typing import Sequence
 
 from flexmigrate.catalog import load_catalog
-from flexmigrate.report.findings import Finding, FixKind
+from flexmigrate.models.fix_policy import FixPolicy
+from flexmigrate.models.scan_results import FileResult, ScanResult
 from flexmigrate.scan.discover import discover
-from flexmigrate.scan.edits import apply_edits, select_fixes
 from flexmigrate.scan.prefilter import Prefilter
 from flexmigrate.scan.source import SourceError, decode
-from flexmigrate.scan.suppress import parse_suppressions
 from flexmigrate.scan.writer import write_atomic
 
-# Fixes are applied in passes (an edit that clashed with another waits for the next pass); a file
-# that still has fixes to apply after this many passes is reported instead of being looped on.
-MAX_FIX_PASSES = 4
+__all__ = ["FileResult", "ScanOptions", "ScanResult", "process_file", "scan"]
+
 # Below this many files that pass the prefilter, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 24
 
@@ -44,76 +40,17 @@ class ScanOptions:
     jobs: int | None = None  # worker processes; None: decide from the file count
 
     @property
-    def allowed_fixes(self) -> frozenset[str]:
-        kinds = {FixKind.SAFE.value}
-        if self.unsafe_fixes:
-            kinds.add(FixKind.UNSAFE.value)
-        return frozenset(kinds)
-
-    def keeps(self, rule: str) -> bool:
-        if self.select and not any(rule.startswith(s) for s in self.select):
-            return False
-        return not any(rule.startswith(i) for i in self.ignore)
-
-
-@dataclass
-class FileResult:
-    path: Path
-    findings: list[Finding] = field(default_factory=list)  # applied fixes first, then what remains
-    error: str | None = None
-    original: str | None = None  # text before fixing (only when it changed)
-    fixed: str | None = None  # text after fixing (only when it changed)
-    parsed: bool = False  # False when the prefilter ruled the file out
-    written: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return self.fixed is not None and self.fixed != self.original
-
-    @property
-    def remaining(self) -> list[Finding]:
-        return [f for f in self.findings if not f.applied]
-
-    @property
-    def applied(self) -> list[Finding]:
-        return [f for f in self.findings if f.applied]
-
-
-@dataclass
-class ScanResult:
-    files: list[FileResult]
-    missing: tuple[Path, ...] = ()
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for r in self.files for f in r.findings]
-
-    @property
-    def remaining(self) -> list[Finding]:
-        return [f for r in self.files for f in r.remaining]
-
-    @property
-    def errors(self) -> list[tuple[Path, str]]:
-        errs = [(r.path, r.error) for r in self.files if r.error]
-        errs.extend((p, "no such file or folder") for p in self.missing)
-        return errs
-
-    @property
-    def changed(self) -> list[FileResult]:
-        return [r for r in self.files if r.changed]
+    def policy(self) -> FixPolicy:
+        """The filters and fix kinds of this run, as the fix loop takes them."""
+        return FixPolicy(
+            unsafe_fixes=self.unsafe_fixes, select=self.select, ignore=self.ignore,
+            report_comments=self.report_comments,
+        )
 
 
 @cache
 def _prefilter() -> Prefilter:
     return Prefilter(load_catalog().prefilter_tokens())
-
-
-def _analyze(text: str, path: str, options: ScanOptions) -> list[Finding]:
-    from codemods.engine import AnalyzeOptions, analyze
-
-    findings = analyze(text, path=path, options=AnalyzeOptions(report_comments=options.report_comments))
-    suppressions = parse_suppressions(text)
-    return [f for f in findings if options.keeps(f.rule) and not suppressions.silences(f)]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -137,9 +74,17 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
         if not _prefilter().may_match(raw):
             return result
     result.parsed = True
+    import libcst as cst  # imported only once a file can hold a retired call
+
+    from flexmigrate.codemods.fixer import check_source, fix_source
+
     try:
         source = decode(raw)
-        findings = _analyze(source.text, str(path), options)
+        if options.fix:
+            outcome = fix_source(source.text, path=str(path), policy=options.policy)
+        else:
+            result.findings = check_source(source.text, path=str(path), policy=options.policy)
+            return result
     except SourceError as exc:
         result.error = str(exc)
         return result
@@ -153,52 +98,25 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
         result.error = f"internal error while analysing ({type(exc).__name__}: {_one_line(exc)})"
         return result
 
-    if not options.fix:
-        result.findings = findings
+    result.findings = outcome.findings
+    if outcome.error:
+        result.error = outcome.error
         return result
-
-    text, applied = source.text, []
-    for _ in range(MAX_FIX_PASSES):
-        chosen, edits = select_fixes(findings, options.allowed_fixes)
-        if not chosen:
-            break
-        new_text = apply_edits(text, edits)
-        try:
-            cst.parse_module(new_text)
-            findings = _analyze(new_text, str(path), options)
-        except Exception as exc:
-            result.error = f"a fix produced code that does not parse; file left alone ({_one_line(exc)})"
-            result.findings = findings
-            return result
-        applied.extend(f.mark_applied() for f in chosen)
-        text = new_text
-    else:
-        if select_fixes(findings, options.allowed_fixes)[0]:
-            result.error = f"fixes did not settle after {MAX_FIX_PASSES} passes; file left alone"
-            result.findings = findings
-            return result
-
-    result.findings = applied + findings
-    if text == source.text:
+    if outcome.text == source.text:
         return result
     if not source.round_trips:
         result.error = f"cannot rewrite without changing other bytes (encoding {source.encoding}); file left alone"
-        result.findings = findings_with_unapplied(applied) + findings
+        result.findings = [replace(f, applied=False) for f in outcome.findings]
         return result
-    result.original, result.fixed = source.text, text
+    result.original, result.fixed = source.text, outcome.text
+    result.original_bytes, result.fixed_bytes = raw, source.encode(outcome.text)
     if options.write:
         try:
-            write_atomic(path, source.encode(text))
+            write_atomic(path, result.fixed_bytes)
             result.written = True
         except OSError as exc:
             result.error = f"cannot write: {exc.strerror or exc}"
     return result
-
-
-def findings_with_unapplied(applied: Iterable[Finding]) -> list[Finding]:
-    from dataclasses import replace
-
-    return [replace(f, applied=False) for f in applied]
 
 
 def _jobs(options: ScanOptions, count: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flexmigrate.check.compare import compare, json_type, partition, volatile_fields
 from flexmigrate.check.paths import GlobSet, ancestors, split
-from flexmigrate.report.results import DiffKind
+from flexmigrate.models.check_results import DiffKind
 
 
 def kinds(old, new):

@@ -11,7 +11,7 @@ from flexmigrate.report.check_junit import JunitRenderer
 from flexmigrate.report.check_markdown import MarkdownRenderer
 from flexmigrate.report.check_output import Output
 from flexmigrate.report.check_text import TextRenderer
-from flexmigrate.report.results import CheckResult, Difference, DiffKind, ListDelta, RunSummary, Verdict
+from flexmigrate.models.check_results import CheckResult, Difference, DiffKind, ListDelta, RunSummary, Verdict
 
 R = "get_restore_job"
 RESULTS = [

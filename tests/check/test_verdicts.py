@@ -13,7 +13,7 @@ from flexmigrate.check.redact import Redactor
 from flexmigrate.check.schema import SchemaValidator
 from flexmigrate.check.transport import Reply
 from flexmigrate.check.verdicts import Judge
-from flexmigrate.report.results import RunSummary
+from flexmigrate.models.check_results import RunSummary
 
 CATALOG = load_catalog()
 FACTS = CATALOG.section("check")

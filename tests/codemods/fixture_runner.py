@@ -6,27 +6,27 @@ first line of a before or noop file may say which findings the analysis must rep
 checked.  ``only`` restricts everything (expected codes and the fixes applied) to rule codes with a
 given prefix, so one rule family's fixtures do not depend on the others.
 
-For a pair the runner applies every safe fix of :func:`codemods.engine.analyze` (and the unsafe ones
-for pairs named ``unsafe_*``) by splicing their edits into the original text, sorted by start, and
-refuses overlapping edits; the result must equal the after file, parse, and a second analysis of it
-must offer no further edit (idempotence).  A noop file must yield no edit at all.
+For a pair the runner fixes the before text with :func:`flexmigrate.codemods.fixer.fix_source`, the
+one fix loop ``flexmigrate fix`` and the libcst command run (safe fixes, and unsafe ones for pairs
+named ``unsafe_*``; ``only`` becomes the policy's rule selection); the result must equal the after
+file, parse, and a second run must change nothing (idempotence).  A noop file must yield no edit at
+all.  ``url_only`` runs the URL engine without the rules that follow it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper
 
-from codemods import urls
-from codemods.engine import AnalyzeOptions, ModuleContext, analyze
-from flexmigrate.catalog import load_catalog
-from flexmigrate.report.findings import Edit, Finding, FixKind
-from flexmigrate.scan.edits import apply_edits
+from flexmigrate.codemods.engine import analyze
+from flexmigrate.codemods.fixer import check_source, fix_source
+from flexmigrate.models.edits import apply_edits
+from flexmigrate.models.findings import Edit, Finding, FixKind
+from flexmigrate.models.fix_policy import FixPolicy
 
 __all__ = [
     "OverlappingEdits",
@@ -39,28 +39,17 @@ __all__ = [
     "check_texts",
     "expected_codes",
     "summary",
-    "Analyzer",
     "url_engine_only",
 ]
 
-# What produces the findings: ``codemods.engine.analyze`` by default.
-Analyzer = Callable[..., "list[Finding]"]
-
 
 def url_engine_only(source: str, *, path: str = "fixture.py") -> list[Finding]:
-    """The findings of ``codemods.urls`` alone, on the same module context ``analyze`` builds.
+    """The findings of ``flexmigrate.codemods.urls`` alone (no rule after it), unfiltered and unsettled.
 
     The rules that run after it may make a URL fix stricter (a request whose headers cannot be
-    rewritten with it); URL fixtures pass this to test the URL engine on its own terms.
+    rewritten with it); URL fixtures use this to test the URL engine on its own terms.
     """
-    ctx = ModuleContext(
-        source=source,
-        path=path,
-        wrapper=MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True),
-        catalog=load_catalog(),
-        options=AnalyzeOptions(),
-    )
-    return sorted(urls.find_endpoint_calls(ctx), key=Finding.sort_key)
+    return analyze(source, path=path, rules=())
 
 
 class OverlappingEdits(AssertionError):
@@ -112,8 +101,8 @@ def splice(source: str, edits: Iterable[Edit]) -> str:
         raise OverlappingEdits(str(exc)) from None
 
 
-def _selected(findings: Sequence[Finding], only: str | None) -> list[Finding]:
-    return [f for f in findings if only is None or f.rule.startswith(only)]
+def _policy(unsafe: bool, only: str | None) -> FixPolicy:
+    return FixPolicy(unsafe_fixes=unsafe, select=(only,) if only else ())
 
 
 def fix(
@@ -122,13 +111,15 @@ def fix(
     unsafe: bool = False,
     only: str | None = None,
     path: str = "fixture.py",
-    analyzer: Analyzer = analyze,
+    url_only: bool = False,
 ) -> tuple[str, list[Finding]]:
-    """``source`` with every safe (and, if asked, unsafe) fix applied, and the findings of the run."""
-    findings = _selected(analyzer(source, path=path), only)
-    kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set())
-    edits = [e for f in findings if f.fixable and f.fix in kinds for e in f.edits]
-    return splice(source, edits), findings
+    """``source`` fixed by the one fix loop, and the findings as the first analysis reports them."""
+    policy = _policy(unsafe, only)
+    rules = () if url_only else None
+    findings = check_source(source, path=path, policy=policy, rules=rules)
+    outcome = fix_source(source, path=path, policy=policy, rules=rules)
+    assert outcome.error is None, outcome.error
+    return outcome.text, findings
 
 
 def expected_codes(source: str) -> list[str] | None:
@@ -147,7 +138,7 @@ def _describe(findings: Sequence[Finding]) -> list[str]:
     return [f"{f.line}:{f.column} {f.rule} {f.fix.value}: {f.message}" for f in findings]
 
 
-def check_pair(case: Case, *, only: str | None = None, analyzer: Analyzer = analyze) -> None:
+def check_pair(case: Case, *, only: str | None = None, url_only: bool = False) -> None:
     """Before -> after by the fixes; parses; a second run offers nothing more."""
     assert case.after is not None and case.after.is_file(), f"{case.before} has no after file"
     check_texts(
@@ -156,7 +147,7 @@ def check_pair(case: Case, *, only: str | None = None, analyzer: Analyzer = anal
         unsafe=case.unsafe,
         only=only,
         path=case.before.name,
-        analyzer=analyzer,
+        url_only=url_only,
     )
 
 
@@ -167,27 +158,27 @@ def check_texts(
     unsafe: bool = False,
     only: str | None = None,
     path: str = "fixture.py",
-    analyzer: Analyzer = analyze,
+    url_only: bool = False,
 ) -> list[Finding]:
     """:func:`check_pair` on texts (for generated cases); returns the first run's findings."""
-    fixed, findings = fix(before, unsafe=unsafe, only=only, path=path, analyzer=analyzer)
+    fixed, findings = fix(before, unsafe=unsafe, only=only, path=path, url_only=url_only)
     want = expected_codes(before)
     if want is not None:
         assert summary(findings) == want, _describe(findings)
     assert fixed == after, "\n".join(_describe(findings))
     cst.parse_module(fixed)
     compile(fixed, path, "exec")
-    again, later = fix(fixed, unsafe=unsafe, only=only, path=path, analyzer=analyzer)
+    again, later = fix(fixed, unsafe=unsafe, only=only, path=path, url_only=url_only)
     assert again == fixed, "a second run changed the output: " + "\n".join(_describe(later))
     kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set())
     assert not [f for f in later if f.fixable and f.fix in kinds], _describe(later)
     return findings
 
 
-def check_noop(case: Case, *, only: str | None = None, analyzer: Analyzer = analyze) -> None:
+def check_noop(case: Case, *, only: str | None = None, url_only: bool = False) -> None:
     """No edit at all (safe, unsafe or otherwise), and the expected findings if the file names them."""
     source = case.before.read_text("utf-8")
-    findings = _selected(analyzer(source, path=case.before.name), only)
+    findings = check_source(source, path=case.before.name, policy=_policy(False, only), rules=() if url_only else None)
     want = expected_codes(source)
     assert summary(findings) == (want or []), _describe(findings)
     assert not [f for f in findings if f.edits], _describe(findings)

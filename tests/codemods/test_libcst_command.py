@@ -1,6 +1,6 @@
 """``python -m libcst.tool codemod migrate_to_flex.MigrateToFlex``, run for real in a subprocess.
 
-The project is installed editable, so ``codemods`` is importable; the temporary directory carries
+The project is installed, so ``flexmigrate.codemods`` is importable; the temporary directory carries
 the ``.libcst.codemod.yaml`` that docs/libcst-codemod.md tells users to write.
 """
 
@@ -14,12 +14,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from codemods.engine import analyze
-from codemods.migrate_to_flex import fix_text
+from flexmigrate.codemods.fixer import fix_source
+from flexmigrate.models.fix_policy import FixPolicy
 
 pytestmark = pytest.mark.timeout(180)
 
-CONFIG = "modules:\n- 'codemods'\n"
+CONFIG = "modules:\n- 'flexmigrate.codemods'\n"
 
 SHARED_SESSION = textwrap.dedent(
     """\
@@ -83,7 +83,7 @@ def _run(cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def _expected(source: str, unsafe: bool) -> str:
-    return fix_text(source, analyze(source), unsafe_fixes=unsafe)[0]
+    return fix_source(source, policy=FixPolicy(unsafe_fixes=unsafe)).text
 
 
 def test_safe_fixes_only_by_default(tmp_path: Path) -> None:

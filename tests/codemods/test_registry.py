@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from codemods.registry import rule_summaries
+from flexmigrate.codemods.registry import rule_summaries
 from flexmigrate.cli import main
 
-CODEMODS = Path(__file__).resolve().parents[2] / "codemods"
+CODEMODS = Path(__file__).resolve().parents[2] / "flexmigrate" / "codemods"
 
 
 def test_every_emitted_code_has_a_summary():

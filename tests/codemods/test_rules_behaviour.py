@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from codemods import rules
-from codemods.registry import rule_summaries
+from flexmigrate.codemods import rules
+from flexmigrate.codemods.registry import rule_summaries
 from flexmigrate.catalog import catalog_from_data, load_catalog
-from flexmigrate.report.findings import FixKind
+from flexmigrate.models.findings import FixKind
 from tests.codemods.fixture_runner import splice
 from tests.codemods.test_rules_fixtures import FIXTURES, context, rules_on
 

@@ -8,9 +8,11 @@ edits only (URLs are the FM1xx fixtures' business).
 
 Every case runs twice: once with the retired calls located by a deliberately small matcher here
 (string skeleton of the call's URL argument against the catalog's old path templates), so the rules
-are tested on their own, and once through ``codemods.engine.analyze``, where ``codemods.urls``
-finds the calls.  Each checks the expected findings, the exact after text, that the output parses,
-and that a second run changes nothing.
+are tested on their own (expected findings, the exact after text of their own edits, output parses,
+a second run changes nothing); and once through ``flexmigrate.codemods.fixer``, the fix loop
+``flexmigrate fix`` runs, where ``flexmigrate.codemods.urls`` finds the calls: the findings are the
+expected ones as ``scan`` reports them, and fixing the before file and fixing the after file end in
+the same text (the rule's edits are part of the whole migration), which a second fix leaves alone.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
-from codemods import rules
-from codemods.engine import AnalyzeOptions, EndpointCall, ModuleContext, analyze, settle_requests
-from codemods.rules import flow
 from flexmigrate.catalog import Catalog, load_catalog
-from flexmigrate.report.findings import Finding, FixKind
+from flexmigrate.codemods import rules
+from flexmigrate.codemods.engine import AnalyzeOptions, EndpointCall, ModuleContext, number_units
+from flexmigrate.codemods.fixer import check_source, fix_source, settle
+from flexmigrate.codemods.rules import flow
+from flexmigrate.codemods.suppress import parse_suppressions
+from flexmigrate.models.edits import select_fixes
+from flexmigrate.models.findings import Finding, FixKind
+from flexmigrate.models.fix_policy import FixPolicy
 from tests.codemods.fixture_runner import Case, cases, expected_codes, splice, summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
@@ -122,7 +128,7 @@ def rules_on(ctx: ModuleContext) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules.ALL:
         findings.extend(rule(ctx))
-    return sorted(settle_requests(ctx, findings), key=Finding.sort_key)
+    return settle(number_units(ctx.endpoint_calls, findings), FixPolicy(), parse_suppressions(ctx.source))
 
 
 def run_rules(source: str, *, report_comments: bool = False) -> list[Finding]:
@@ -138,6 +144,10 @@ def _options(case: Case) -> dict:
     return {"report_comments": case.before.parent.name == "comments"}
 
 
+def _policy(case: Case) -> FixPolicy:
+    return FixPolicy(unsafe_fixes=case.unsafe, **_options(case))
+
+
 def _mine(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if OWN_CODES.fullmatch(f.rule)]
 
@@ -147,8 +157,9 @@ def _describe(findings: list[Finding]) -> list[str]:
 
 
 def _apply(source: str, findings: list[Finding], unsafe: bool) -> str:
-    kinds = {FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set())
-    return splice(source, [e for f in findings if f.fixable and f.fix in kinds for e in f.edits])
+    """One pass of the rules' own fixes (the rule under test, without the URL engine)."""
+    kinds = frozenset({FixKind.SAFE} | ({FixKind.UNSAFE} if unsafe else set()))
+    return splice(source, select_fixes(findings, kinds)[1])
 
 
 @pytest.mark.parametrize("case", _cases("pair"))
@@ -171,22 +182,20 @@ def test_fixture_pair(case: Case) -> None:
 
 @pytest.mark.parametrize("case", _cases("pair"))
 def test_fixture_pair_through_engine(case: Case) -> None:
-    """The same pairs through ``engine.analyze`` (calls found by ``codemods.urls``).
-
-    The rules' own edits give the same after text; applying every fix (URLs included) gives a file
-    on which a second analysis offers no further fix.
-    """
+    """The same pairs through the fix loop (calls found by ``flexmigrate.codemods.urls``)."""
     before = case.before.read_text("utf-8")
     assert case.after is not None
-    options = AnalyzeOptions(**_options(case))
-    findings = analyze(before, path=case.before.name, options=options)
-    mine = _mine(findings)
-    assert summary(mine) == expected_codes(before), _describe(findings)
-    assert _apply(before, mine, case.unsafe) == case.after.read_text("utf-8")
-    migrated = _apply(before, findings, case.unsafe)
-    cst.parse_module(migrated)
-    later = analyze(migrated, path=case.before.name, options=options)
-    assert not [f for f in later if f.fixable and (case.unsafe or f.fix is FixKind.SAFE)], _describe(later)
+    after = case.after.read_text("utf-8")
+    findings = check_source(before, path=case.before.name, policy=_policy(case))
+    assert summary(_mine(findings)) == expected_codes(before), _describe(findings)
+    fixed = fix_source(before, path=case.before.name, policy=_policy(case))
+    assert fixed.error is None, fixed.error
+    assert {f.rule for f in fixed.applied} >= {f.rule for f in _mine(findings) if f.fixable and _policy(case).allows(f.fix)}
+    from_after = fix_source(after, path=case.before.name, policy=_policy(case))
+    assert fixed.text == from_after.text, "fixing the before and the after file must end in the same text"
+    cst.parse_module(fixed.text)
+    again = fix_source(fixed.text, path=case.before.name, policy=_policy(case))
+    assert again.text == fixed.text and not again.applied, _describe(again.findings)
 
 
 @pytest.mark.parametrize("case", _cases("noop"))
@@ -200,7 +209,7 @@ def test_fixture_noop(case: Case) -> None:
 @pytest.mark.parametrize("case", _cases("noop"))
 def test_fixture_noop_through_engine(case: Case) -> None:
     source = case.before.read_text("utf-8")
-    findings = _mine(analyze(source, path=case.before.name, options=AnalyzeOptions(**_options(case))))
+    findings = _mine(check_source(source, path=case.before.name, policy=_policy(case)))
     assert summary(findings) == expected_codes(source), _describe(findings)
     assert not [f for f in findings if f.edits], _describe(findings)
 

@@ -6,8 +6,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import ParentNodeProvider
 
-from codemods.rules import flow
-from codemods.rules.response_flow import field_path, item_path, origin, reads_of
+from flexmigrate.codemods.rules import flow
+from flexmigrate.codemods.rules.response_flow import field_path, item_path, origin, reads_of
 from flexmigrate.catalog import load_catalog
 from tests.codemods.test_rules_fixtures import context
 

@@ -6,8 +6,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
-from codemods.engine import AnalyzeOptions, ModuleContext
-from codemods.rules import literals
+from flexmigrate.codemods.engine import AnalyzeOptions, ModuleContext
+from flexmigrate.codemods.rules import literals
 from flexmigrate.catalog import load_catalog
 from tests.codemods.fixture_runner import splice
 

@@ -11,11 +11,11 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from codemods import urls
-from codemods.engine import AnalyzeOptions, ModuleContext, analyze
-from codemods.url.templates import TemplateError, align, templates_for
+from flexmigrate.codemods import urls
+from flexmigrate.codemods.engine import AnalyzeOptions, ModuleContext, analyze
+from flexmigrate.codemods.url.templates import TemplateError, align, templates_for
 from flexmigrate.catalog import catalog_from_data, load_catalog
-from flexmigrate.report.findings import FixKind
+from flexmigrate.models.findings import FixKind
 from tests.codemods.fixture_runner import fix, splice, url_engine_only
 
 FIXTURES = Path(__file__).parent / "fixtures" / "urls"
@@ -88,7 +88,7 @@ def test_a_constant_url_used_by_several_calls_is_rewritten_once() -> None:
     assert {c.endpoint.key for c in ctx.endpoint_calls} == {"list_snapshots", "get_snapshot"}
     assert all(c.url_finding is findings[0] for c in ctx.endpoint_calls)
     assert sum(1 for c in ctx.endpoint_calls if c.call is not None) == 2
-    fixed, _ = fix(source, only="FM1", analyzer=url_engine_only)
+    fixed, _ = fix(source, only="FM1", url_only=True)
     assert fixed.count("flexClusters") == 1 and "tenant" not in fixed
 
 
@@ -169,7 +169,7 @@ def test_offsets_hold_with_crlf_and_non_ascii_text() -> None:
         'name = "é"; u = f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/snapshots"  # ü\r\n'
         'v = """a\r\nb""" + "/api/atlas/v2/groups/x/clusters/y/backup/tenant/download"\r\n'
     )
-    fixed, findings = fix(source, only="FM1", analyzer=url_engine_only)
+    fixed, findings = fix(source, only="FM1", url_only=True)
     assert [f.rule for f in findings] == ["FM101", "FM101"]
     assert fixed == source.replace("/clusters/", "/flexClusters/").replace("/tenant/", "/")
 

@@ -1,6 +1,6 @@
 """The URL engine (FM1xx) on the before/after pairs and no-op files in ``fixtures/urls``.
 
-Every case goes through the URL engine (``codemods.urls`` on the module context ``analyze`` builds)
+Every case goes through the URL engine (``flexmigrate.codemods.urls`` on the module context ``analyze`` builds)
 and the generic fixture runner: the expected findings, the exact after text, the output parses, and
 a second run changes nothing.  The rules that run later (headers, fields, bodies) are left out, so
 these fixtures test the URL engine on its own; ``test_urls_through_engine`` checks it still holds
@@ -14,7 +14,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from codemods.engine import analyze
+from flexmigrate.codemods.engine import analyze
 
 from tests.codemods.fixture_runner import Case, cases, check_noop, check_pair, fix, url_engine_only
 
@@ -23,12 +23,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "urls"
 
 @pytest.mark.parametrize("case", cases(FIXTURES, "pair"))
 def test_url_pair(case: Case) -> None:
-    check_pair(case, only="FM1", analyzer=url_engine_only)
+    check_pair(case, only="FM1", url_only=True)
 
 
 @pytest.mark.parametrize("case", cases(FIXTURES, "noop"))
 def test_url_noop(case: Case) -> None:
-    check_noop(case, only="FM1", analyzer=url_engine_only)
+    check_noop(case, only="FM1", url_only=True)
 
 
 def test_every_before_has_an_after() -> None:
@@ -42,7 +42,7 @@ def test_every_before_has_an_after() -> None:
 def test_unsafe_pairs_are_left_alone_without_unsafe_fixes(case: Case) -> None:
     """An unproven rewrite is all-or-nothing: a safe-only run does not apply any part of it."""
     before = case.before.read_text("utf-8")
-    fixed, findings = fix(before, only="FM1", analyzer=url_engine_only)
+    fixed, findings = fix(before, only="FM1", url_only=True)
     assert fixed == before, [f.rule for f in findings if f.fixable and f.fix.value == "safe"]
 
 

@@ -16,8 +16,8 @@ from typing import Callable
 import pytest
 
 from flexmigrate.catalog import Endpoint, load_catalog
-from flexmigrate.report.findings import FixKind
-from tests.codemods.fixture_runner import check_texts, url_engine_only
+from flexmigrate.models.findings import FixKind
+from tests.codemods.fixture_runner import check_texts
 
 CATALOG = load_catalog()
 V2 = CATALOG.legacy_v1["v2_prefix"]
@@ -224,7 +224,7 @@ def test_form_rewrites_every_endpoint(form: Form, ep: Endpoint, legacy: bool) ->
     before = module(form.render(parts(_old_path(ep, legacy))), ep.old.method)
     after = module(form.render(parts(ep.new.path)), ep.old.method)
     assert before != after
-    findings = check_texts(before, after, only="FM1", analyzer=url_engine_only)
+    findings = check_texts(before, after, only="FM1", url_only=True)
     assert findings and all(f.fix is FixKind.SAFE for f in findings), [f.message for f in findings]
     assert {f.operation for f in findings} == {ep.old.operation_id}
     assert {f.replacement for f in findings} == {ep.new.operation_id}

@@ -6,10 +6,10 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from codemods.engine import AnalyzeOptions, ModuleContext
-from codemods.url.names import Names
-from codemods.url.reduce import Reducer
-from codemods.url.skeleton import HOLE, Lit, Skeleton
+from flexmigrate.codemods.engine import AnalyzeOptions, ModuleContext
+from flexmigrate.codemods.url.names import Names
+from flexmigrate.codemods.url.reduce import Reducer
+from flexmigrate.codemods.url.skeleton import HOLE, Lit, Skeleton
 from flexmigrate.catalog import load_catalog
 
 H = HOLE

@@ -13,7 +13,7 @@ import pytest
 
 from flexmigrate.cli import build_parser
 from flexmigrate.sandbox import SandboxConfig, load_config_file
-from flexmigrate.sandbox.command import config_from_args
+from flexmigrate.commands.sandbox import config_from_args
 from tests.sandbox.helpers import op, path
 
 pytestmark = pytest.mark.timeout(60)

@@ -7,7 +7,7 @@ import pytest
 
 from flexmigrate.cli import build_parser
 from flexmigrate.sandbox import DriftRule, load_config_file
-from flexmigrate.sandbox.command import config_from_args
+from flexmigrate.commands.sandbox import config_from_args
 from tests.sandbox.helpers import call, digest_client, ids
 
 pytestmark = pytest.mark.timeout(60)

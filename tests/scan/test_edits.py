@@ -1,7 +1,7 @@
 import pytest
 
-from flexmigrate.report.findings import Edit, Finding, FixKind
-from flexmigrate.scan.edits import apply_edits, overlaps, select_fixes
+from flexmigrate.models.findings import Edit, Finding, FixKind
+from flexmigrate.models.edits import apply_edits, overlaps, select_fixes
 
 
 def test_apply_keeps_everything_outside_the_edits():

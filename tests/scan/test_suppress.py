@@ -1,5 +1,5 @@
-from flexmigrate.report.findings import Finding, FixKind
-from flexmigrate.scan.suppress import parse_suppressions
+from flexmigrate.models.findings import Finding, FixKind
+from flexmigrate.codemods.suppress import parse_suppressions
 
 
 def _f(rule, line, end_line=None):

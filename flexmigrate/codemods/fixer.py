@@ -1,0 +1,188 @@
+"""The one fix loop: a module's text and a fix policy in, the fixed text and the findings out.
+
+``flexmigrate scan``/``fix``, the libcst command and the fixture tests all call :func:`check_source`
+or :func:`fix_source`; nothing else filters, settles or applies findings.  The steps:
+
+1. **analyse** (``codemods.engine.analyze``): every finding, numbered by the request it belongs to;
+2. **filter**: drop what the policy's rule selection leaves out and what a ``# flexmigrate:
+   ignore`` comment silences;
+3. **settle** (:func:`settle`): a request is migrated whole or not at all.  When a member of a
+   request is filtered out, or needs a human, every other member of it becomes ``manual``; when a
+   member is ``unsafe``, the safe ones become ``unsafe``.  The message names the member that held
+   them back.  A request whose URL moved to Flex while its version header did not fails with 406:
+   this step is what makes that impossible, whichever filter the user sets;
+4. **apply** (``models.edits.select_fixes``): whole units of an allowed fix kind whose edits do not
+   clash, spliced into the text; the result is analysed again until nothing is left to apply.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Sequence
+
+from flexmigrate.catalog import Catalog
+from flexmigrate.codemods.context import AnalyzeOptions
+from flexmigrate.codemods.engine import Rule, analyze
+from flexmigrate.codemods.suppress import Suppressions, parse_suppressions
+from flexmigrate.models.edits import apply_edits, select_fixes, units
+from flexmigrate.models.findings import Edit, Finding, FixKind
+from flexmigrate.models.fix_policy import FixPolicy
+
+__all__ = ["MAX_FIX_PASSES", "FixOutcome", "check_source", "fix_source", "settle"]
+
+# Fixes are applied in passes (a unit whose edits clash with another waits for the next pass); a
+# text that still has fixes to apply after this many passes is reported instead of being looped on.
+MAX_FIX_PASSES = 4
+# Safe fixes only, every rule, suppression comments honoured: ``flexmigrate fix`` with no flags.
+DEFAULT_POLICY = FixPolicy()
+
+
+@dataclass
+class FixOutcome:
+    """What the fix loop made of one text."""
+
+    text: str  # the fixed text (the original when nothing was applied or on error)
+    findings: list[Finding] = field(default_factory=list)  # applied ones first (``applied``), then the rest
+    error: str | None = None  # why the text was left alone, in one line
+
+    @property
+    def applied(self) -> list[Finding]:
+        return [f for f in self.findings if f.applied]
+
+    @property
+    def remaining(self) -> list[Finding]:
+        return [f for f in self.findings if not f.applied]
+
+
+def _filtered_out(finding: Finding, policy: FixPolicy, suppressions: Suppressions) -> str | None:
+    """Why the policy or a comment drops ``finding``, or ``None`` when it is kept."""
+    if not policy.keeps(finding.rule):
+        return "left out by the rule selection (--select/--ignore or configuration)"
+    if policy.honour_suppressions and suppressions.silences(finding):
+        return "silenced by a '# flexmigrate: ignore' comment"
+    return None
+
+
+def settle(findings: Iterable[Finding], policy: FixPolicy, suppressions: Suppressions) -> list[Finding]:
+    """The findings a run reports, each request settled whole at its least sure member."""
+    out: list[Finding] = []
+    for unit in units(findings):
+        dropped = [(f, why) for f in unit if (why := _filtered_out(f, policy, suppressions))]
+        kept = [f for f in unit if all(f is not d for d, _ in dropped)]
+        if not kept:
+            continue
+        if dropped:
+            holder, why = dropped[0]
+            reason = f"held back: {holder.rule} of this request (line {holder.line}) is {why}, and a request is fixed whole"
+            out.extend(f.with_fix(FixKind.MANUAL, reason) if f.fix is not FixKind.MANUAL else f for f in kept)
+            continue
+        worst = max(kept, key=lambda f: f.fix.rank)
+        if worst.fix is FixKind.SAFE or len(kept) == 1:
+            out.extend(kept)
+            continue
+        if worst.fix is FixKind.MANUAL:
+            reason = f"held back: {worst.rule} of this request (line {worst.line}) needs a human, and a request is fixed whole"
+        else:
+            reason = f"unsafe: {worst.rule} of this request (line {worst.line}) is unsafe, and a request is fixed whole"
+        out.extend(f.with_fix(worst.fix, reason) if f.fix.rank < worst.fix.rank else f for f in kept)
+    return sorted(out, key=Finding.sort_key)
+
+
+def check_source(
+    text: str,
+    *,
+    path: str = "<string>",
+    policy: FixPolicy = DEFAULT_POLICY,
+    catalog: Catalog | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> list[Finding]:
+    """The findings of one module as this policy reports them (analysed, filtered, settled).
+
+    Raises ``libcst.ParserSyntaxError`` when ``text`` is not valid Python.
+    """
+    options = AnalyzeOptions(report_comments=policy.report_comments)
+    findings = analyze(text, path=path, catalog=catalog, options=options, rules=rules)
+    return settle(findings, policy, parse_suppressions(text))
+
+
+def fix_source(
+    text: str,
+    *,
+    path: str = "<string>",
+    policy: FixPolicy = DEFAULT_POLICY,
+    catalog: Catalog | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> FixOutcome:
+    """``text`` with every fix the policy allows applied, whole requests at a time.
+
+    Raises ``libcst.ParserSyntaxError`` when ``text`` itself is not valid Python.  A fix that
+    would produce text that does not parse, or fixes that do not settle within
+    ``MAX_FIX_PASSES``, leave the text alone and say so in ``error``.
+    """
+    findings = check_source(text, path=path, policy=policy, catalog=catalog, rules=rules)
+    current, applied = text, []
+    for _ in range(MAX_FIX_PASSES):
+        chosen, edits = select_fixes(findings, policy.fix_kinds)
+        if not chosen:
+            break
+        before = findings
+        new_text = apply_edits(current, edits)
+        try:
+            findings = check_source(new_text, path=path, policy=policy, catalog=catalog, rules=rules)
+        except Exception as exc:  # the fix itself broke the code: never let that reach a file
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return FixOutcome(text, check_source(text, path=path, policy=policy, catalog=catalog, rules=rules),
+                              f"a fix produced code that does not parse; file left alone ({first})")
+        findings = findings + _carried(before, chosen, edits, current, new_text, findings)
+        applied.extend(f.mark_applied() for f in chosen)
+        current = new_text
+    else:
+        if select_fixes(findings, policy.fix_kinds)[0]:
+            return FixOutcome(text, check_source(text, path=path, policy=policy, catalog=catalog, rules=rules),
+                              f"fixes did not settle after {MAX_FIX_PASSES} passes; file left alone")
+    return FixOutcome(current, applied + sorted(findings, key=Finding.sort_key))
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
+def _carried(
+    before: list[Finding], chosen: list[Finding], edits: list[Edit], old: str, new: str, after: list[Finding]
+) -> list[Finding]:
+    """Manual findings of the text before a pass that the analysis after it no longer makes.
+
+    A manual finding can outlive its cause: ``job["clusterName"]`` is still worth a look once the
+    call it may come from has moved to Flex, although no retired call is left to trigger the rule.
+    Such findings are kept, moved to their place in the new text; one inside an edited span is gone.
+    """
+    picked = {id(f) for f in chosen}
+    seen = {(f.rule, f.line, f.column) for f in after}
+    old_starts, new_starts = _line_starts(old), _line_starts(new)
+    ordered = sorted(set(edits))
+    out = []
+    for f in before:
+        if id(f) in picked or f.fix is not FixKind.MANUAL or f.applied:
+            continue
+        start = old_starts[f.line - 1] + f.column - 1
+        end = old_starts[(f.end_line or f.line) - 1] + (f.end_column or f.column) - 1
+        if any(e.start < end and start < e.end for e in ordered):
+            continue
+        shift = sum(len(e.text) - (e.end - e.start) for e in ordered if e.end <= start)
+        shift_end = sum(len(e.text) - (e.end - e.start) for e in ordered if e.end <= end)
+        line, col = _line_col(new_starts, start + shift)
+        end_line, end_col = _line_col(new_starts, end + shift_end)
+        if (f.rule, line, col) in seen:
+            continue
+        out.append(replace(f, line=line, column=col, end_line=end_line, end_column=end_col, edits=(), unit=None))
+    return out
+
+
+def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1

@@ -1,0 +1,130 @@
+"""``flexmigrate scan`` and ``flexmigrate fix``.
+
+Exit codes (ruff's): ``scan`` 0 no findings, 1 findings, 2 error.  ``fix`` 0 nothing changed and
+nothing remains, 1 a file changed (or would, with ``--diff``/``--check``) or findings remain, so a
+pre-commit hook makes the user look; 2 error (a path that does not exist, a file that could not be
+analysed or written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from flexmigrate.scan.pipeline import ScanOptions, ScanResult, scan
+
+FORMATS = ("text", "json", "sarif")
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders (default: .)")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--select", type=_codes, default=(), metavar="CODES",
+                   help="only these rule codes or prefixes, comma-separated (e.g. FM1,FM201)")
+    p.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="drop these rule codes or prefixes")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="skip paths matching GLOB (repeatable; added to the default excludes)")
+    p.add_argument("--report-comments", action="store_true",
+                   help="also report retired endpoints named in comments and docstrings (never rewritten)")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="also apply fixes marked unsafe (scan: show them as applicable)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes (default: one per core for large trees)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scan", help="list calls of retired Atlas endpoints (writes nothing)",
+                       description="List every call of a retired Atlas tenant backup endpoint. "
+                       "Exit 0: none; 1: findings; 2: error.")
+    _common(p)
+    p.set_defaults(func=run_scan)
+
+    p = sub.add_parser("fix", help="rewrite calls of retired Atlas endpoints to the Flex endpoints",
+                       description="Apply safe fixes (and unsafe ones with --unsafe-fixes). "
+                       "Exit 0: nothing to change; 1: changed a file or findings remain; 2: error.")
+    _common(p)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print a unified diff of the fixes; write nothing")
+    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
+    p.set_defaults(func=run_fix)
+
+    p = sub.add_parser("rules", help="list the rule codes that scan and fix report")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run_rules)
+
+
+def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions:
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return ScanOptions(
+        fix=fix,
+        write=write,
+        unsafe_fixes=args.unsafe_fixes,
+        select=args.select,
+        ignore=args.ignore,
+        report_comments=args.report_comments,
+        exclude=tuple(args.exclude),
+        jobs=args.jobs,
+    )
+
+
+def _emit(result: ScanResult, args: argparse.Namespace, *, diff: bool = False) -> None:
+    from flexmigrate.report import scan_json, scan_sarif, scan_text
+
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        if diff:  # the diff alone goes to the output, so that it can be piped to `git apply`
+            scan_text.render_diff(result, out)
+            sys.stderr.write(scan_text.summary_line(result) + "\n")
+        elif args.format == "json":
+            scan_json.render_json(result, out)
+        elif args.format == "sarif":
+            scan_sarif.render_sarif(result, out)
+        else:
+            scan_text.render_text(result, out)
+    finally:
+        if args.output:
+            out.close()
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    # With --unsafe-fixes, scan still writes nothing; the flag only widens which fixes count.
+    result = scan(args.paths, _options(args, fix=False, write=False))
+    _emit(result, args)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    if args.diff and args.format != "text":
+        raise UsageError("--diff prints a unified diff; it cannot be combined with --format " + args.format)
+    dry = args.diff or args.check
+    result = scan(args.paths, _options(args, fix=True, write=not dry))
+    _emit(result, args, diff=args.diff)
+    if result.errors:
+        return EXIT_ERROR
+    if result.changed or result.remaining:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from flexmigrate.codemods.registry import rule_summaries
+
+    rules = rule_summaries()
+    if args.format == "json":
+        import json
+
+        json.dump(rules, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for code, summary in rules.items():
+            sys.stdout.write(f"{code}  {summary}\n")
+    return EXIT_OK
