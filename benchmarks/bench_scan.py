@@ -49,7 +49,7 @@ def snapshot_names(snapshots):
     return [s["id"] for s in snapshots if s.get("status") == "COMPLETED"]
 '''
 
-RETIRED = '''import requests
+RETIRED = """import requests
 
 BASE = "https://cloud.mongodb.com/api/atlas/v2"
 
@@ -62,7 +62,7 @@ def get_restore_{i}(g, c, r):
 
 def list_snapshots_{i}(g, c):
     return requests.get(BASE + "/groups/" + g + "/clusters/" + c + "/backup/tenant/snapshots").json()
-'''
+"""
 
 
 def make_repo(root: Path, files: int, share: float, seed: int) -> None:

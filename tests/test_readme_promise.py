@@ -22,6 +22,9 @@ def test_quick_start_has_the_two_commands():
 
 def test_ci_runs_exactly_the_readme_test_command():
     _, tests = _readme_commands()
-    ci = [line for line in (REPO / ".ci" / "run").read_text("utf-8").splitlines()
-          if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    ci = [
+        line
+        for line in (REPO / ".ci" / "run").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith(("#", "set ", "cd "))
+    ]
     assert ci == [tests]

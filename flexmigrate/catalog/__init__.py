@@ -162,8 +162,10 @@ class Catalog:
             candidates = sorted({s for key in uncovered for s in retired_only[key]})
             if not candidates:  # pragma: no cover - a retired path identical to its replacement
                 raise ValueError(f"retired paths {sorted(uncovered)} have no segment of their own")
-            depth = {s: max(ep.old.segments().index(s) for ep in self.endpoints if s in ep.old.segments())
-                     for s in candidates}
+            depth = {
+                s: max(ep.old.segments().index(s) for ep in self.endpoints if s in ep.old.segments())
+                for s in candidates
+            }
             best = max(candidates, key=lambda s: (sum(s in retired_only[k] for k in uncovered), depth[s]))
             chosen.add(best)
             uncovered = {k for k in uncovered if best not in retired_only[k]}

@@ -27,7 +27,11 @@ def _unusable(family: str, reply: Reply) -> str | None:
     ``errorCode``; a 200 that is not a JSON object says so.
     """
     if reply.status == 200:
-        return None if isinstance(reply.body, dict) else f"{family} family answered HTTP 200 without a JSON object"
+        return (
+            None
+            if isinstance(reply.body, dict)
+            else f"{family} family answered HTTP 200 without a JSON object"
+        )
     code = reply.body.get("errorCode") if isinstance(reply.body, dict) else None
     return f"{family} family answered HTTP {reply.status}" + (f" ({code})" if isinstance(code, str) else "")
 

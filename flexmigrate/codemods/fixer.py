@@ -133,15 +133,21 @@ def fix_source(
             findings = check_source(new_text, path=path, policy=policy, catalog=catalog, rules=rules)
         except Exception as exc:  # the fix itself broke the code: never let that reach a file
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            return FixOutcome(text, check_source(text, path=path, policy=policy, catalog=catalog, rules=rules),
-                              f"a fix produced code that does not parse; file left alone ({first})")
+            return FixOutcome(
+                text,
+                check_source(text, path=path, policy=policy, catalog=catalog, rules=rules),
+                f"a fix produced code that does not parse; file left alone ({first})",
+            )
         findings = findings + _carried(before, chosen, edits, current, new_text, findings)
         applied.extend(f.mark_applied() for f in chosen)
         current = new_text
     else:
         if select_fixes(findings, policy.fix_kinds)[0]:
-            return FixOutcome(text, check_source(text, path=path, policy=policy, catalog=catalog, rules=rules),
-                              f"fixes did not settle after {MAX_FIX_PASSES} passes; file left alone")
+            return FixOutcome(
+                text,
+                check_source(text, path=path, policy=policy, catalog=catalog, rules=rules),
+                f"fixes did not settle after {MAX_FIX_PASSES} passes; file left alone",
+            )
     return FixOutcome(current, applied + sorted(findings, key=Finding.sort_key))
 
 
@@ -179,7 +185,9 @@ def _carried(
         end_line, end_col = _line_col(new_starts, end + shift_end)
         if (f.rule, line, col) in seen:
             continue
-        out.append(replace(f, line=line, column=col, end_line=end_line, end_column=end_col, edits=(), unit=None))
+        out.append(
+            replace(f, line=line, column=col, end_line=end_line, end_column=end_col, edits=(), unit=None)
+        )
     return out
 
 

@@ -59,9 +59,13 @@ class MigrateToFlex(Codemod):
             if finding.fix is FixKind.MANUAL:
                 self.warn(f"{_where(finding)} {finding.rule} [manual]: {finding.message}")
             elif not self.policy.allows(finding.fix):
-                self.warn(f"{_where(finding)} {finding.rule} [{finding.fix}, use --unsafe-fixes]: {finding.message}")
+                self.warn(
+                    f"{_where(finding)} {finding.rule} [{finding.fix}, use --unsafe-fixes]: {finding.message}"
+                )
             else:
-                self.warn(f"{_where(finding)} {finding.rule}: fix left for the next run (overlaps another fix)")
+                self.warn(
+                    f"{_where(finding)} {finding.rule}: fix left for the next run (overlaps another fix)"
+                )
         if outcome.text == source:
             raise SkipFile("no retired Atlas tenant backup endpoint to rewrite")
         return cst.parse_module(outcome.text)

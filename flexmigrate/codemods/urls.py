@@ -87,7 +87,9 @@ class _Engine:
     def _tokens(self) -> list[cst.CSTNode]:
         # The parent map already lists every node once; reading it is far cheaper than a visitor.
         parents = self.ctx.wrapper.resolve(ParentNodeProvider)
-        found: list[cst.CSTNode] = [n for n in parents if isinstance(n, (cst.SimpleString, cst.FormattedString))]
+        found: list[cst.CSTNode] = [
+            n for n in parents if isinstance(n, (cst.SimpleString, cst.FormattedString))
+        ]
         for name, const in self.names.constants.items():
             if isinstance(const.value, _STRINGISH):
                 found.extend(self.names.references(name))
@@ -166,7 +168,10 @@ class _Engine:
         if isinstance(p, cst.Arg):
             call = self.parent(p)
             return call if isinstance(call, cst.Call) else None
-        if not isinstance(p, (cst.Assign, cst.AnnAssign)) or self.names.definition_key(node) in self.names.constants:
+        if (
+            not isinstance(p, (cst.Assign, cst.AnnAssign))
+            or self.names.definition_key(node) in self.names.constants
+        ):
             return None
         target = p.targets[0].target if isinstance(p, cst.Assign) else p.target
         if not isinstance(target, cst.Name) or (scope := self.ctx.scope(target)) is None:
@@ -207,12 +212,18 @@ class _Engine:
         if len(group) == 1:
             only = group[0]
             held = sorted(only.constants, key=lambda k: self.ctx.span(self.names.values[k].value))
-            where = ", ".join(f"{k.split(' (')[0]} on line {self.line_of(self.names.values[k].value)}" for k in held)
-            return self._url_finding(only, edits, note=f"part of it is in {where}, used only here" if held else "")
+            where = ", ".join(
+                f"{k.split(' (')[0]} on line {self.line_of(self.names.values[k].value)}" for k in held
+            )
+            return self._url_finding(
+                only, edits, note=f"part of it is in {where}, used only here" if held else ""
+            )
         whole = next((c for c in group if c.defines is not None and c.own_edits), None)
         if whole is not None and all(c.constants <= {whole.defines} for c in group):
             return self._url_finding(whole, edits, fix, also=len(group) - 1)
-        keys = sorted({k for c in group for k in c.constants}, key=lambda k: self.ctx.span(self.names.values[k].value))
+        keys = sorted(
+            {k for c in group for k in c.constants}, key=lambda k: self.ctx.span(self.names.values[k].value)
+        )
         endpoints = list({c.template.endpoint.key: c.template.endpoint for c in group}.values())
         numbers = [str(self.line_of(c.node)) for c in group]
         lines = ", ".join(numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
@@ -223,7 +234,9 @@ class _Engine:
         if fix is FixKind.UNSAFE:
             message += "; unproven: " + next(c.reason for c in group if c.fix is FixKind.UNSAFE)
         anchor = self.names.values[keys[0]].value
-        return self.ctx.finding(anchor, "FM103", message, fix, endpoints[0] if len(endpoints) == 1 else None, edits)
+        return self.ctx.finding(
+            anchor, "FM103", message, fix, endpoints[0] if len(endpoints) == 1 else None, edits
+        )
 
     def _url_finding(
         self, c: Candidate, edits: list, fix: FixKind | None = None, also: int = 0, note: str = ""

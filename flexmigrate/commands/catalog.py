@@ -64,8 +64,10 @@ def run(args: argparse.Namespace) -> int:
     table.add_column(f"replacement ({new_versions})", overflow="fold")
     table.add_column("renames", overflow="fold")
     for ep in catalog:
-        renames = {**{f"{{{k}}}": f"{{{v}}}" for k, v in ep.path_param_map.items() if k != v},
-                   **ep.response_field_renames}
+        renames = {
+            **{f"{{{k}}}": f"{{{v}}}" for k, v in ep.path_param_map.items() if k != v},
+            **ep.response_field_renames,
+        }
         dropped = [f"body.{k} dropped" for k in ep.dropped_request_fields]
         table.add_row(
             ep.key,

@@ -365,7 +365,9 @@ def run(args: argparse.Namespace) -> int:
     recorder = None
     if settings.record:
         try:
-            recorder = Recorder(settings.record, redactor, {"group_id": settings.group_id, "base_url": base_url})
+            recorder = Recorder(
+                settings.record, redactor, {"group_id": settings.group_id, "base_url": base_url}
+            )
         except OSError as exc:
             out.discard()
             raise _usage(f"cannot write --record {settings.record}: {exc.strerror}") from None

@@ -30,7 +30,9 @@ SAMPLE = "restore_tool"
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run scan, fix and check on the built-in sample and the local sandbox")
-    p.add_argument("--workdir", metavar="DIR", help="copy the sample here and keep it (default: a temporary folder)")
+    p.add_argument(
+        "--workdir", metavar="DIR", help="copy the sample here and keep it (default: a temporary folder)"
+    )
     p.add_argument("--seed", type=int, default=7, help="sandbox data and sample seed (default: 7)")
     p.add_argument("--skip-check", action="store_true", help="only scan and fix the sample")
     p.set_defaults(func=run)
@@ -83,16 +85,29 @@ def _check_against_sandbox(seed: int, *, drift: tuple = (), title: str = "") -> 
 
     with serve_in_background(SandboxConfig(seed=seed, drift=drift)) as sb:
         cluster = sb.dataset.first_cluster()
-        print(f"sandbox at {sb.base_url}{title}; checking project {cluster.project_id}, cluster {cluster.name}")
+        print(
+            f"sandbox at {sb.base_url}{title}; checking project {cluster.project_id}, cluster {cluster.name}"
+        )
         creds = {
             "MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key,
             "MONGODB_ATLAS_PRIVATE_API_KEY": sb.credentials.private_key,
         }
         with _environ(creds):
-            return main([
-                "check", "--base-url", sb.base_url, "--group-id", cluster.project_id, "--cluster", cluster.name,
-                "--snapshots", "--seed", str(seed), "--no-progress",
-            ])
+            return main(
+                [
+                    "check",
+                    "--base-url",
+                    sb.base_url,
+                    "--group-id",
+                    cluster.project_id,
+                    "--cluster",
+                    cluster.name,
+                    "--snapshots",
+                    "--seed",
+                    str(seed),
+                    "--no-progress",
+                ]
+            )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,30 +24,60 @@ def _codes(value: str) -> tuple[str, ...]:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders (default: .)")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    p.add_argument("--select", type=_codes, default=(), metavar="CODES",
-                   help="only these rule codes or prefixes, comma-separated (e.g. FM1,FM201)")
-    p.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="drop these rule codes or prefixes")
-    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                   help="skip paths matching GLOB (repeatable; added to the default excludes)")
-    p.add_argument("--report-comments", action="store_true",
-                   help="also report retired endpoints named in comments and docstrings (never rewritten)")
-    p.add_argument("--unsafe-fixes", action="store_true",
-                   help="also apply fixes marked unsafe (scan: show them as applicable)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="worker processes (default: one per core for large trees)")
+    p.add_argument(
+        "--select",
+        type=_codes,
+        default=(),
+        metavar="CODES",
+        help="only these rule codes or prefixes, comma-separated (e.g. FM1,FM201)",
+    )
+    p.add_argument(
+        "--ignore", type=_codes, default=(), metavar="CODES", help="drop these rule codes or prefixes"
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip paths matching GLOB (repeatable; added to the default excludes)",
+    )
+    p.add_argument(
+        "--report-comments",
+        action="store_true",
+        help="also report retired endpoints named in comments and docstrings (never rewritten)",
+    )
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply fixes marked unsafe (scan: show them as applicable)",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: one per core for large trees)",
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("scan", help="list calls of retired Atlas endpoints (writes nothing)",
-                       description="List every call of a retired Atlas tenant backup endpoint. "
-                       "Exit 0: none; 1: findings; 2: error.")
+    p = sub.add_parser(
+        "scan",
+        help="list calls of retired Atlas endpoints (writes nothing)",
+        description="List every call of a retired Atlas tenant backup endpoint. "
+        "Exit 0: none; 1: findings; 2: error.",
+    )
     _common(p)
     p.set_defaults(func=run_scan)
 
-    p = sub.add_parser("fix", help="rewrite calls of retired Atlas endpoints to the Flex endpoints",
-                       description="Apply safe fixes (and unsafe ones with --unsafe-fixes). "
-                       "Exit 0: nothing to change; 1: changed a file or findings remain; 2: error.")
+    p = sub.add_parser(
+        "fix",
+        help="rewrite calls of retired Atlas endpoints to the Flex endpoints",
+        description="Apply safe fixes (and unsafe ones with --unsafe-fixes). "
+        "Exit 0: nothing to change; 1: changed a file or findings remain; 2: error.",
+    )
     _common(p)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff of the fixes; write nothing")

@@ -26,7 +26,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     for edit in ordered:
         if edit.start < pos or edit.end > len(text):
             raise ValueError(f"overlapping or out-of-range edit at {edit.start}..{edit.end}")
-        out.append(text[pos:edit.start])
+        out.append(text[pos : edit.start])
         out.append(edit.text)
         pos = edit.end
     out.append(text[pos:])
@@ -42,7 +42,9 @@ def units(findings: Iterable[Finding]) -> list[list[Finding]]:
     return list(grouped.values())
 
 
-def select_fixes(findings: Iterable[Finding], allowed: frozenset[FixKind]) -> tuple[list[Finding], list[Edit]]:
+def select_fixes(
+    findings: Iterable[Finding], allowed: frozenset[FixKind]
+) -> tuple[list[Finding], list[Edit]]:
     """Pick whole units whose fixes are all allowed and clash with no earlier pick.
 
     A unit is taken only when every member has a fix of an allowed kind and none of its edits
@@ -65,4 +67,6 @@ def select_fixes(findings: Iterable[Finding], allowed: frozenset[FixKind]) -> tu
 
 def _self_overlapping(edits: Sequence[Edit]) -> bool:
     distinct = sorted(set(edits))
-    return any(b.start < a.end or (a.start == b.start and a.start == a.end) for a, b in zip(distinct, distinct[1:]))
+    return any(
+        b.start < a.end or (a.start == b.start and a.start == a.end) for a, b in zip(distinct, distinct[1:])
+    )

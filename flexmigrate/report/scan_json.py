@@ -39,7 +39,10 @@ def to_document(result: ScanResult) -> dict[str, Any]:
             "files_parsed": sum(1 for r in result.files if r.parsed),
             "files_changed": len(result.changed),
             "findings": len(findings),
-            "by_fix": {k: sum(1 for f in findings if f.fix_label == k) for k in ("safe", "unsafe", "manual", "applied")},
+            "by_fix": {
+                k: sum(1 for f in findings if f.fix_label == k)
+                for k in ("safe", "unsafe", "manual", "applied")
+            },
             "errors": len(result.errors),
         },
     }

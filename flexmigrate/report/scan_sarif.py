@@ -43,15 +43,26 @@ def to_sarif(result: ScanResult) -> dict[str, Any]:
     index = {code: i for i, code in enumerate(summaries)}
     results = [_result(f, index) for f in result.findings]
     notifications = [
-        {"level": "error", "message": {"text": msg},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(str(p))}}}]}
+        {
+            "level": "error",
+            "message": {"text": msg},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(str(p))}}}],
+        }
         for p, msg in result.errors
     ]
     run: dict[str, Any] = {
-        "tool": {"driver": {"name": "flexmigrate", "version": __version__,
-                            "informationUri": "https://pypi.org/project/flexmigrate/", "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "flexmigrate",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/flexmigrate/",
+                "rules": rules,
+            }
+        },
         "results": results,
-        "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
+        "invocations": [
+            {"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}
+        ],
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 

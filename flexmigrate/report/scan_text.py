@@ -43,7 +43,11 @@ def summary_line(result: ScanResult) -> str:
         parts.append(f"{len(result.errors)} file(s) could not be analysed")
     scanned = sum(1 for r in result.files if r.parsed)
     parts.append(f"{len(result.files)} file(s) looked at, {scanned} parsed")
-    return "; ".join(parts) if total or applied or result.errors else "no retired endpoint calls found; " + parts[-1]
+    return (
+        "; ".join(parts)
+        if total or applied or result.errors
+        else "no retired endpoint calls found; " + parts[-1]
+    )
 
 
 def _diff_name(path: Path) -> str:

@@ -10,9 +10,28 @@ from typing import Iterable, Iterator
 
 # Folders that are never a project's own code (ruff's default excludes, trimmed to what applies).
 DEFAULT_EXCLUDES = (
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
-    ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "__pycache__", "_build", "buck-out",
-    "build", "dist", "node_modules", "site-packages", "venv",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "__pycache__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -46,7 +65,9 @@ def _walk(root: Path, patterns: tuple[str, ...]) -> Iterator[Path]:
                 yield candidate
 
 
-def discover(paths: Iterable[str | Path], exclude: Iterable[str] = (), use_default_excludes: bool = True) -> Discovery:
+def discover(
+    paths: Iterable[str | Path], exclude: Iterable[str] = (), use_default_excludes: bool = True
+) -> Discovery:
     """Python files under ``paths`` in a stable order.
 
     A file named explicitly is always taken (whatever its suffix), as ruff does; folders are walked

@@ -43,7 +43,9 @@ class ScanOptions:
     def policy(self) -> FixPolicy:
         """The filters and fix kinds of this run, as the fix loop takes them."""
         return FixPolicy(
-            unsafe_fixes=self.unsafe_fixes, select=self.select, ignore=self.ignore,
+            unsafe_fixes=self.unsafe_fixes,
+            select=self.select,
+            ignore=self.ignore,
             report_comments=self.report_comments,
         )
 
@@ -105,7 +107,9 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
     if outcome.text == source.text:
         return result
     if not source.round_trips:
-        result.error = f"cannot rewrite without changing other bytes (encoding {source.encoding}); file left alone"
+        result.error = (
+            f"cannot rewrite without changing other bytes (encoding {source.encoding}); file left alone"
+        )
         result.findings = [replace(f, applied=False) for f in outcome.findings]
         return result
     result.original, result.fixed = source.text, outcome.text

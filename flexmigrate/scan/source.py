@@ -38,7 +38,7 @@ def decode(raw: bytes) -> SourceText:
             raise SourceError("cannot decode as utf-8 and no other encoding is declared") from None
         raise SourceError(f"bad encoding declaration: {exc.msg}") from None
     bom = raw.startswith(codecs.BOM_UTF8)
-    body = raw[len(codecs.BOM_UTF8):] if bom else raw
+    body = raw[len(codecs.BOM_UTF8) :] if bom else raw
     if encoding == "utf-8-sig":
         encoding = "utf-8"
     try:

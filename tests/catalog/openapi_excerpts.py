@@ -120,7 +120,7 @@ class SpecDocument:
         prefix = "#/components/"
         if not ref.startswith(prefix):
             raise ValueError(f"{self.label}: only local component $refs are supported, got {ref!r}")
-        kind, _, name = ref[len(prefix):].partition("/")
+        kind, _, name = ref[len(prefix) :].partition("/")
         try:
             return self.components[kind][name]
         except KeyError:

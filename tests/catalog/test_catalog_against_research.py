@@ -57,8 +57,10 @@ def test_operation_facts(catalog: Catalog, research, key, side):
         "deprecated": op.deprecated,
     }
     theirs = {
-        **{name: raw[name] for name in ("operationId", "aliases", "method", "path", "accept_version",
-                                        "content_type", "tag")},
+        **{
+            name: raw[name]
+            for name in ("operationId", "aliases", "method", "path", "accept_version", "content_type", "tag")
+        },
         "sunset": raw.get("sunset"),
         "deprecated": raw.get("deprecated", False),
     }

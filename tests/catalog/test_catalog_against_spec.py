@@ -224,8 +224,8 @@ def test_retired_side_is_deprecated_with_the_catalog_sunset(catalog, spec_docs, 
 
 
 @pytest.mark.parametrize(
-    ("key", "label"), [pytest.param(ep.key, c.label, id=f"{ep.key}-{c.label}") for ep in _ENDPOINTS
-                       for c in copies_for("new")]
+    ("key", "label"),
+    [pytest.param(ep.key, c.label, id=f"{ep.key}-{c.label}") for ep in _ENDPOINTS for c in copies_for("new")],
 )
 def test_replacement_side_is_not_deprecated(catalog, spec_docs, key, label):
     op = catalog.endpoint(key).new
@@ -249,7 +249,8 @@ def _list_array(catalog: Catalog, ep: Endpoint, doc: SpecDocument, side: str) ->
     item_schema = _schema_name(catalog.endpoint(ep.list_item).response_schema[side])
     schema = _response_schema(doc, getattr(ep, side))
     arrays = [
-        name for name, prop in doc.properties(schema).items()
+        name
+        for name, prop in doc.properties(schema).items()
         if prop.get("type") == "array" and doc.ref_name(prop.get("items")) == item_schema
     ]
     assert len(arrays) == 1, f"{doc.label}: {ep.key}.{side}: arrays of {item_schema}: {arrays}"
@@ -258,8 +259,9 @@ def _list_array(catalog: Catalog, ep: Endpoint, doc: SpecDocument, side: str) ->
 
 def _expanded_arrays(catalog: Catalog, ep: Endpoint, doc: SpecDocument, side: str) -> frozenset[str]:
     """Which arrays the catalog looks inside: the list array, plus any ``x[].`` prefix it spells."""
-    spelled = {f.split("[].", 1)[0] for f in [*ep.response_field_map, *ep.response_field_map.values()]
-               if "[]." in f}
+    spelled = {
+        f.split("[].", 1)[0] for f in [*ep.response_field_map, *ep.response_field_map.values()] if "[]." in f
+    }
     if ep.list_item is None:
         return frozenset(spelled)
     listed = _list_array(catalog, ep, doc, side)

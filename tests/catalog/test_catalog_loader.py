@@ -64,8 +64,11 @@ def test_every_placeholder_has_an_anchored_pattern(catalog: Catalog):
         catalog.pattern(name)  # compiles
 
 
-@pytest.mark.parametrize(("ep", "side"), [(ep, s) for ep in _ENDPOINTS for s in _SIDES],
-                         ids=[f"{ep.key}-{s}" for ep in _ENDPOINTS for s in _SIDES])
+@pytest.mark.parametrize(
+    ("ep", "side"),
+    [(ep, s) for ep in _ENDPOINTS for s in _SIDES],
+    ids=[f"{ep.key}-{s}" for ep in _ENDPOINTS for s in _SIDES],
+)
 def test_media_type_has_the_documented_format(ep, side):
     op = getattr(ep, side)
     match = _MEDIA_TYPE.match(op.media_type)
@@ -103,7 +106,8 @@ def test_some_token_is_in_every_old_path_and_no_new_path(catalog: Catalog):
     old_paths = [ep.old.path.encode() for ep in catalog]
     new_paths = [ep.new.path.encode() for ep in catalog]
     separating = [
-        tok for tok in catalog.prefilter_tokens()
+        tok
+        for tok in catalog.prefilter_tokens()
         if all(tok in p for p in old_paths) and not any(tok in p for p in new_paths)
     ]
     assert separating, f"no token separates retired from replacement paths: {catalog.prefilter_tokens()}"
@@ -162,8 +166,11 @@ def test_operation_names_are_unique_across_the_catalog(catalog: Catalog):
     assert duplicates == [], "by_operation would be ambiguous"
 
 
-@pytest.mark.parametrize(("ep", "side"), [(ep, s) for ep in _ENDPOINTS for s in _SIDES],
-                         ids=[f"{ep.key}-{s}" for ep in _ENDPOINTS for s in _SIDES])
+@pytest.mark.parametrize(
+    ("ep", "side"),
+    [(ep, s) for ep in _ENDPOINTS for s in _SIDES],
+    ids=[f"{ep.key}-{s}" for ep in _ENDPOINTS for s in _SIDES],
+)
 def test_by_operation_finds_each_name_and_alias(catalog: Catalog, ep, side):
     op = getattr(ep, side)
     assert op.aliases, f"{ep.key}.{side} has no aliases to look up"

@@ -71,7 +71,9 @@ def test_404_before_the_sunset_is_not_retirement_but_410_is():
 
 def test_a_404_before_the_sunset_names_its_error_code_not_a_missing_json_object():
     # Found by the one-sided sandbox tests: Atlas's 404 body IS a JSON object; the message said it was not.
-    r = verdict(Reply(404, {"errorCode": "TENANT_RESTORE_NOT_FOUND"}), Reply(200, NEW), today=date(2025, 12, 1))
+    r = verdict(
+        Reply(404, {"errorCode": "TENANT_RESTORE_NOT_FOUND"}), Reply(200, NEW), today=date(2025, 12, 1)
+    )
     assert r.error == "retired family answered HTTP 404 (TENANT_RESTORE_NOT_FOUND)"
     r = verdict(Reply(200, ["not", "an", "object"]), Reply(200, NEW))
     assert r.error == "retired family answered HTTP 200 without a JSON object"

@@ -178,7 +178,9 @@ def check_texts(
 def check_noop(case: Case, *, only: str | None = None, url_only: bool = False) -> None:
     """No edit at all (safe, unsafe or otherwise), and the expected findings if the file names them."""
     source = case.before.read_text("utf-8")
-    findings = check_source(source, path=case.before.name, policy=_policy(False, only), rules=() if url_only else None)
+    findings = check_source(
+        source, path=case.before.name, policy=_policy(False, only), rules=() if url_only else None
+    )
     want = expected_codes(source)
     assert summary(findings) == (want or []), _describe(findings)
     assert not [f for f in findings if f.edits], _describe(findings)

@@ -19,7 +19,7 @@ def test_whole_request_visible_stays_safe():
     src = (
         "import requests\n"
         "def get(g, c, r):\n"
-        f"    return requests.get(f\"{URL}\", headers={{\"Accept\": \"application/vnd.atlas.2023-01-01+json\"}})\n"
+        f'    return requests.get(f"{URL}", headers={{"Accept": "application/vnd.atlas.2023-01-01+json"}})\n'
     )
     found = analyze(src)
     assert {f.fix for f in found} == {FixKind.SAFE}
@@ -27,11 +27,7 @@ def test_whole_request_visible_stays_safe():
 
 
 def test_header_from_a_parameter_holds_the_url_fix_back():
-    src = (
-        "import requests\n"
-        "def get(g, c, r, headers):\n"
-        f"    return requests.get(f\"{URL}\", headers=headers)\n"
-    )
+    src = f'import requests\ndef get(g, c, r, headers):\n    return requests.get(f"{URL}", headers=headers)\n'
     found = analyze(src)
     url = next(f for f in found if f.rule.startswith("FM1"))
     header = next(f for f in found if f.rule.startswith("FM2"))
@@ -47,10 +43,10 @@ def test_a_safe_sibling_fix_of_a_half_visible_request_is_held_back_too():
         "import requests\n"
         "def download(g, c, body):\n"
         "    return requests.post(\n"
-        "        f\"https://cloud.mongodb.com/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/download\",\n"
+        '        f"https://cloud.mongodb.com/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/download",\n'
         "        json=body,\n"
-        "        headers={\"Accept\": \"application/vnd.atlas.2023-01-01+json\",\n"
-        "                 \"Content-Type\": \"application/vnd.atlas.2023-01-01+json\"},\n"
+        '        headers={"Accept": "application/vnd.atlas.2023-01-01+json",\n'
+        '                 "Content-Type": "application/vnd.atlas.2023-01-01+json"},\n'
         "    )\n"
     )
     found = analyze(src)

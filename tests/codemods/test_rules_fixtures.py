@@ -190,7 +190,9 @@ def test_fixture_pair_through_engine(case: Case) -> None:
     assert summary(_mine(findings)) == expected_codes(before), _describe(findings)
     fixed = fix_source(before, path=case.before.name, policy=_policy(case))
     assert fixed.error is None, fixed.error
-    assert {f.rule for f in fixed.applied} >= {f.rule for f in _mine(findings) if f.fixable and _policy(case).allows(f.fix)}
+    assert {f.rule for f in fixed.applied} >= {
+        f.rule for f in _mine(findings) if f.fixable and _policy(case).allows(f.fix)
+    }
     from_after = fix_source(after, path=case.before.name, policy=_policy(case))
     assert fixed.text == from_after.text, "fixing the before and the after file must end in the same text"
     cst.parse_module(fixed.text)

@@ -53,7 +53,7 @@ def test_calls_are_traced_directly_and_through_a_local_name() -> None:
     assert [f.rule for f in findings] == ["FM101", "FM101"]
     first, second = ctx.endpoint_calls
     assert first.endpoint.key == "get_restore_job"
-    assert code(ctx, first.call).startswith("s.get(f\"{BASE}")  # type: ignore[union-attr]
+    assert code(ctx, first.call).startswith('s.get(f"{BASE}')  # type: ignore[union-attr]
     assert second.endpoint.key == "list_snapshots"
     assert code(ctx, second.call) == "log(url)"  # the first call the URL is passed to
     assert all(c.rewritten and c.fix is FixKind.SAFE and not c.legacy_v1 for c in ctx.endpoint_calls)
@@ -64,7 +64,7 @@ def test_legacy_and_manual_calls_are_recorded_with_their_state() -> None:
     source = (
         "def f(s, g, c, seg):\n"
         '    s.get("/api/atlas/v1.0/groups/%s/clusters/%s/backup/tenant/download" % (g, c))\n'
-        '    s.get(f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/{\'tenant/snapshots\' if seg else \'snapshots\'}")\n'
+        "    s.get(f\"/api/atlas/v2/groups/{g}/clusters/{c}/backup/{'tenant/snapshots' if seg else 'snapshots'}\")\n"
     )
     ctx = context(source)
     findings = list(urls.find_endpoint_calls(ctx))
@@ -96,7 +96,10 @@ def test_the_http_method_breaks_ties_between_manual_matches() -> None:
     source = 'def f(s, g, c, tail):\n    s.post(f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/restore{tail}")\n'
     ctx = context(source)
     (finding,) = urls.find_endpoint_calls(ctx)
-    assert finding.rule == "FM111" and finding.operation == CATALOG.endpoint("create_restore_job").old.operation_id
+    assert (
+        finding.rule == "FM111"
+        and finding.operation == CATALOG.endpoint("create_restore_job").old.operation_id
+    )
 
 
 def test_files_without_any_changed_segment_are_not_parsed_further() -> None:
@@ -110,7 +113,9 @@ def test_files_without_any_changed_segment_are_not_parsed_further() -> None:
 def test_every_reported_code_is_documented() -> None:
     seen: set[str] = set()
     for path in FIXTURES.glob("*.py"):
-        seen.update(f.rule for f in analyze(path.read_text("utf-8"), path=path.name) if f.rule.startswith("FM1"))
+        seen.update(
+            f.rule for f in analyze(path.read_text("utf-8"), path=path.name) if f.rule.startswith("FM1")
+        )
     assert seen, "the fixtures report nothing"
     assert seen <= set(urls.RULES), seen - set(urls.RULES)
     assert all(code.startswith("FM1") and len(code) == 5 and text for code, text in urls.RULES.items())
@@ -138,15 +143,21 @@ def test_placeholders_that_do_not_line_up_are_a_catalog_error() -> None:
 
 
 def _catalog_with_extra_endpoint():
-    data = json.loads(resources.files("flexmigrate.catalog").joinpath("data", "endpoints.json").read_text("utf-8"))
+    data = json.loads(
+        resources.files("flexmigrate.catalog").joinpath("data", "endpoints.json").read_text("utf-8")
+    )
     extra = copy.deepcopy(next(e for e in data["endpoints"] if e["key"] == "get_restore_job"))
     extra["key"] = "get_export_job"
     extra["old"]["operationId"] = "getTenantExportJob"
     extra["old"]["aliases"] = []
-    extra["old"]["path"] = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/exports/{exportId}"
+    extra["old"]["path"] = (
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/exports/{exportId}"
+    )
     extra["new"]["operationId"] = "getFlexExportJob"
     extra["new"]["aliases"] = []
-    extra["new"]["path"] = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/exportJobs/{exportJobId}"
+    extra["new"]["path"] = (
+        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/exportJobs/{exportJobId}"
+    )
     extra["path_param_map"] = {"groupId": "groupId", "clusterName": "name", "exportId": "exportJobId"}
     data["endpoints"].append(extra)
     return catalog_from_data(data, CATALOG.extra)
@@ -154,9 +165,13 @@ def _catalog_with_extra_endpoint():
 
 def test_a_new_catalog_entry_needs_no_code() -> None:
     catalog = _catalog_with_extra_endpoint()
-    source = 'def f(s, g, c, e):\n    s.get(f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/exports/{e}")\n'
+    source = (
+        'def f(s, g, c, e):\n    s.get(f"/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/exports/{e}")\n'
+    )
     findings = [f for f in analyze(source, catalog=catalog) if f.rule.startswith("FM1")]
-    assert [(f.rule, f.operation, f.replacement) for f in findings] == [("FM101", "getTenantExportJob", "getFlexExportJob")]
+    assert [(f.rule, f.operation, f.replacement) for f in findings] == [
+        ("FM101", "getTenantExportJob", "getFlexExportJob")
+    ]
     fixed = splice(source, [e for f in findings for e in f.edits])
     assert 'f"/api/atlas/v2/groups/{g}/flexClusters/{c}/backup/exportJobs/{e}"' in fixed
     # The shipped catalog does not know the path: nothing to rewrite.

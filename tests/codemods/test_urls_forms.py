@@ -82,7 +82,13 @@ def format_indexed(ps: list[Part]) -> str:
 
 def format_keyword(ps: list[Part]) -> str:
     args = _args(ps)
-    return "'" + _template(ps, lambda v: "{" + VARS[v] + "}") + "'.format(" + ", ".join(f"{a}={a}" for a in args) + ")"
+    return (
+        "'"
+        + _template(ps, lambda v: "{" + VARS[v] + "}")
+        + "'.format("
+        + ", ".join(f"{a}={a}" for a in args)
+        + ")"
+    )
 
 
 def plus_chain(ps: list[Part]) -> str:
@@ -189,7 +195,7 @@ FORMS = (
     Form("constants_built_from_constants", constants_built_from_constants),
 )
 
-MODULE = '''import urllib.parse
+MODULE = """import urllib.parse
 from urllib.parse import urljoin
 
 BASE = "{host}"
@@ -199,7 +205,7 @@ API_ROOT = "{host}{v2}/"
 
 def call(session, group_id, cluster, item_id):
     return session.request("{method}", {expr})
-'''
+"""
 
 
 def module(rendered: str | tuple[str, str], method: str) -> str:

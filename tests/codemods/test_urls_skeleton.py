@@ -62,7 +62,7 @@ def test_positions_point_at_the_source_characters() -> None:
         ('f"/a/{x!r}/{y:>{w}}"', f"/a/{H}/{H}"),
         ('f"/a/{{x}}"', "/a/{x}"),
         ('rf"/a/{x}\\d"', f"/a/{H}\\d"),
-        ('f"/a/{\'lit\'}/b"', "/a/lit/b"),
+        ("f\"/a/{'lit'}/b\"", "/a/lit/b"),
         ('"/a/%s/%d/%(k)s/%%" % (x, 1)', f"/a/{H}/{H}/{H}/%"),
         ('"/a/%(k)s/%(j)s" % {"k": "kv", "j": y}', f"/a/kv/{H}"),
         ('"/a/%s" % "one"', "/a/one"),

@@ -76,8 +76,11 @@ def test_same_seed_same_answers_including_created_jobs(sandbox_factory):
 def test_a_very_large_cluster_keeps_spec_shaped_ids_and_dates():
     # Found by the checker's 100,000-ID benchmark: a day per job ran the clock past 2106 and the
     # ObjectId-like ids grew a 25th hex digit, breaking the spec's ^([a-f0-9]{24})$ pattern.
-    dataset = build_dataset(SandboxConfig(projects=1, clusters_per_project=1, restore_jobs_per_cluster=40_000,
-                                          snapshots_per_cluster=1))
+    dataset = build_dataset(
+        SandboxConfig(
+            projects=1, clusters_per_project=1, restore_jobs_per_cluster=40_000, snapshots_per_cluster=1
+        )
+    )
     pattern = CATALOG.pattern("restoreJobId")
     jobs = dataset.first_cluster().restore_jobs
     assert len(jobs) == 40_000

@@ -19,12 +19,12 @@ GET_BEFORE = (
     "import requests\n"
     "\n"
     "def get(g, c, r):\n"
-    "    url = f\"https://cloud.mongodb.com/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/restores/{r}\"\n"
-    "    return requests.get(url, headers={\"Accept\": \"application/vnd.atlas.2023-01-01+json\"})\n"
+    '    url = f"https://cloud.mongodb.com/api/atlas/v2/groups/{g}/clusters/{c}/backup/tenant/restores/{r}"\n'
+    '    return requests.get(url, headers={"Accept": "application/vnd.atlas.2023-01-01+json"})\n'
 )
-GET_AFTER = GET_BEFORE.replace("clusters/{c}/backup/tenant/restores", "flexClusters/{c}/backup/restoreJobs").replace(
-    "2023-01-01", "2024-11-13"
-)
+GET_AFTER = GET_BEFORE.replace(
+    "clusters/{c}/backup/tenant/restores", "flexClusters/{c}/backup/restoreJobs"
+).replace("2023-01-01", "2024-11-13")
 UNRELATED = "def tenant_name(t):\n    return t.tenant_id\n"
 
 
@@ -171,8 +171,8 @@ def test_unparseable_file_is_reported_and_the_run_goes_on(project, capsys):
 
 def test_suppression_comment_silences_and_keeps_code(tmp_path, capsys):
     target = tmp_path / "m.py"
-    src = GET_BEFORE.replace("/{r}\"\n", "/{r}\"  # flexmigrate: ignore\n").replace(
-        "+json\"})\n", "+json\"})  # flexmigrate: ignore[FM2]\n"
+    src = GET_BEFORE.replace('/{r}"\n', '/{r}"  # flexmigrate: ignore\n').replace(
+        '+json"})\n', '+json"})  # flexmigrate: ignore[FM2]\n'
     )
     target.write_text(src)
     code, _, _ = run(capsys, "fix", str(target))
@@ -196,6 +196,7 @@ def test_parallel_and_serial_runs_agree(tmp_path, capsys):
 
 
 def test_python_dash_m_entry_point(project):
-    proc = subprocess.run([sys.executable, "-m", "flexmigrate", "scan", str(project)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "flexmigrate", "scan", str(project)], capture_output=True, text=True
+    )
     assert proc.returncode == 1 and "FM1" in proc.stdout

@@ -3,7 +3,9 @@ from flexmigrate.codemods.suppress import parse_suppressions
 
 
 def _f(rule, line, end_line=None):
-    return Finding(path="m.py", line=line, column=1, end_line=end_line, rule=rule, message="m", fix=FixKind.MANUAL)
+    return Finding(
+        path="m.py", line=line, column=1, end_line=end_line, rule=rule, message="m", fix=FixKind.MANUAL
+    )
 
 
 def test_bare_ignore_silences_every_rule_on_its_line():

@@ -113,7 +113,13 @@ class _CallHeaders:
     # -- findings -------------------------------------------------------------------------------
     def _finding(self, node: cst.CSTNode, rule: str, message: str, fix: FixKind, edits=()) -> Finding:
         return self.ctx.finding(
-            node, rule, message, capped(fix, self.ec) if edits else fix, self.ec.endpoint, edits, of_call=self.ec
+            node,
+            rule,
+            message,
+            capped(fix, self.ec) if edits else fix,
+            self.ec.endpoint,
+            edits,
+            of_call=self.ec,
         )
 
     def _unserved_version(self, node: cst.CSTNode, header: str, version: str, where: str) -> Finding:

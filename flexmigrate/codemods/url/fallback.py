@@ -30,7 +30,9 @@ Widen = Callable[[cst.CSTNode], cst.CSTNode]
 def flex_templates(templates: tuple[Template, ...]) -> tuple[Template, ...]:
     """Templates of the replacement paths (nothing to change: they only recognise Flex URLs)."""
     return tuple(
-        Template(t.endpoint, t.endpoint.new.segments(), (), t.prefix_len) for t in templates if not t.legacy_v1
+        Template(t.endpoint, t.endpoint.new.segments(), (), t.prefix_len)
+        for t in templates
+        if not t.legacy_v1
     )
 
 

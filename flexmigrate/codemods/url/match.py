@@ -139,7 +139,9 @@ def _walk(
                 before = {flat[a0:b0] for a0, b0 in spans[first:i]}
                 if before & set(segs[:j]):
                     # The API prefix is visible around it: the hole is its version, chosen at run time.
-                    problems[Problem.RUNTIME_SEGMENT] = f"the API version segment where '{want}' belongs is chosen at run time"
+                    problems[Problem.RUNTIME_SEGMENT] = (
+                        f"the API version segment where '{want}' belongs is chosen at run time"
+                    )
                     return -1, exact, problems, False
                 return j, exact, problems, True  # the API prefix comes from a base URL we cannot see
             if not _compatible(text, want):
@@ -151,8 +153,12 @@ def _walk(
                         return None
                     covered = "/".join(segs[j - extra : j + 1])
                     found = dict(problems)
-                    found[Problem.RUNTIME_SEGMENT] = f"the segment where '{covered}' belongs is chosen at run time"
-                    walked = _walk(flat, spans, first, template, i - 1, j - extra - 1, dict(exact), found, budget)
+                    found[Problem.RUNTIME_SEGMENT] = (
+                        f"the segment where '{covered}' belongs is chosen at run time"
+                    )
+                    walked = _walk(
+                        flat, spans, first, template, i - 1, j - extra - 1, dict(exact), found, budget
+                    )
                     if walked is not None:
                         return walked
                 return None
@@ -161,7 +167,9 @@ def _walk(
                 if lead == want and j not in template.changed_indexes:
                     problems[Problem.RUNTIME_SUFFIX] = f"a run-time value follows '{want}' directly"
                 else:
-                    problems[Problem.HALF_VISIBLE] = f"the run-time value after '{lead}' decides what the segment is"
+                    problems[Problem.HALF_VISIBLE] = (
+                        f"the run-time value after '{lead}' decides what the segment is"
+                    )
             else:
                 problems[Problem.HALF_VISIBLE] = f"the segment '{want}' is split around a run-time value"
         else:
@@ -213,7 +221,9 @@ def match_template(
                 f"'{'/'.join(unseen)}' must change too but is inside a value that cannot be seen"
             )
         else:
-            problems[Problem.UNSEEN_GROUPS] = "the groups/{id} part of the URL is inside a value that cannot be seen"
+            problems[Problem.UNSEEN_GROUPS] = (
+                "the groups/{id} part of the URL is inside a value that cannot be seen"
+            )
     if "relative-join" in sk.notes:
         problems[Problem.RELATIVE_JOIN] = "a relative path is joined to a base URL that cannot be seen"
     if "appended-later" in sk.notes:
@@ -253,7 +263,9 @@ def _has_evidence(m: Match, words: set[str]) -> bool:
     return bool(m.template.evidence) and all(seg in words for seg in m.template.evidence)
 
 
-def best_match(sk: Skeleton, templates: tuple[Template, ...], hole_text: HoleText = hole_strings) -> list[Match]:
+def best_match(
+    sk: Skeleton, templates: tuple[Template, ...], hole_text: HoleText = hole_strings
+) -> list[Match]:
     """Every credible match of ``sk``, best first (empty when it is no retired path)."""
     flat = sk.flat
     if "/" not in flat:
@@ -305,13 +317,17 @@ def plan_edits(m: Match) -> tuple[list[PlannedEdit], str | None]:
         if elements is not None:
             for n, lit in enumerate(elements):
                 if n == 0 and change.new:
-                    planned.append(PlannedEdit(Edit(lit.starts[0], lit.ends[-1], change.new_text), lit.constant))
+                    planned.append(
+                        PlannedEdit(Edit(lit.starts[0], lit.ends[-1], change.new_text), lit.constant)
+                    )
                 else:
                     assert lit.element is not None
                     planned.append(PlannedEdit(Edit(*lit.element, ""), lit.constant))
             continue
         runs = _runs(where[a:b])
-        if runs is not None and any(seen[lit.starts[k]] > 1 for lit, k0, k1 in runs for k in range(k0, k1 + 1)):
+        if runs is not None and any(
+            seen[lit.starts[k]] > 1 for lit, k0, k1 in runs for k in range(k0, k1 + 1)
+        ):
             return [], f"'{change.old_text}' is text that the expression uses more than once"
         if runs is None:
             return [], f"'{change.old_text}' is written with escapes or computed text"
@@ -340,7 +356,9 @@ def _whole_elements(m: Match, change: Change, where: list[tuple[Lit, int] | None
         if first is None or first[0].element is None or first[1] != 0 or len(chars) != len(first[0].text):
             return None
         lit = first[0]
-        if any(c is None or c[0] is not lit for c in chars) or not all(lit.exact(i) for i in range(len(lit.text))):
+        if any(c is None or c[0] is not lit for c in chars) or not all(
+            lit.exact(i) for i in range(len(lit.text))
+        ):
             return None
         out.append(lit)
     if not change.new and len(out) == 0:

@@ -28,6 +28,7 @@ def _items(value: cst.BaseExpression) -> list[cst.BaseExpression]:
         return [e.value for e in value.elements if isinstance(e, cst.Element)]
     return [value]
 
+
 _MUTATORS = frozenset({"append", "extend", "insert"})
 
 
@@ -168,7 +169,9 @@ class Names:
             if not isinstance(binding, Assignment):
                 return None
             parent = self._parents.get(binding.node)
-            if isinstance(parent, cst.AssignTarget) and isinstance(assign := self._parents.get(parent), cst.Assign):
+            if isinstance(parent, cst.AssignTarget) and isinstance(
+                assign := self._parents.get(parent), cst.Assign
+            ):
                 displays.append(assign)
             elif isinstance(parent, cst.AugAssign) and parent.target is binding.node:
                 augmented.append(parent)

@@ -32,7 +32,9 @@ from flexmigrate.codemods.url.skeleton import (
 
 __all__ = ["Reducer"]
 
-_PERCENT_SPEC = re.compile(r"%(?:\((?P<key>[^)]*)\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?(?:\.(?P<prec>\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])")
+_PERCENT_SPEC = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?(?:\.(?P<prec>\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])"
+)
 
 
 class Reducer:
@@ -70,7 +72,12 @@ class Reducer:
         start, _ = self._span(node)
         body = node.value[len(prefix) + len(quote) : len(node.value) - len(quote)]
         lit = decode_string_token(
-            body, start + len(prefix) + len(quote), id(node), raw="r" in prefix, is_bytes="b" in prefix, fstring=False
+            body,
+            start + len(prefix) + len(quote),
+            id(node),
+            raw="r" in prefix,
+            is_bytes="b" in prefix,
+            fstring=False,
         )
         return Skeleton((lit,))
 
@@ -93,7 +100,15 @@ class Reducer:
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 start, _ = self._span(part)
-                b.add(Skeleton((decode_string_token(part.value, start, id(node), raw=raw, is_bytes=False, fstring=True),)))
+                b.add(
+                    Skeleton(
+                        (
+                            decode_string_token(
+                                part.value, start, id(node), raw=raw, is_bytes=False, fstring=True
+                            ),
+                        )
+                    )
+                )
             else:
                 assert isinstance(part, cst.FormattedStringExpression)
                 plain = part.conversion is None and part.format_spec is None and part.equal is None
@@ -249,7 +264,11 @@ class Reducer:
             if span is not None and len(sk.pieces) == 1 and isinstance(sk.pieces[0], Lit):
                 sk = Skeleton((replace(sk.pieces[0], element=span),), sk.notes, sk.refs)
             if owner is not None:
-                sk = Skeleton(tuple(p.with_constant(owner) if isinstance(p, Lit) else p for p in sk.pieces), sk.notes, sk.refs)
+                sk = Skeleton(
+                    tuple(p.with_constant(owner) if isinstance(p, Lit) else p for p in sk.pieces),
+                    sk.notes,
+                    sk.refs,
+                )
             b.add(sk)
         if owner is not None:
             b.refs.append(arg)  # type: ignore[arg-type]

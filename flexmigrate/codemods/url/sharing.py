@@ -74,7 +74,9 @@ class _Settler:
             return None  # the value is a retired URL by itself: its rewrite is right for every use
         return self._uses_not_rewritten(name, wanted, set())
 
-    def _uses_not_rewritten(self, name: str, edits: frozenset[Edit], active: set[str], via: str | None = None) -> str | None:
+    def _uses_not_rewritten(
+        self, name: str, edits: frozenset[Edit], active: set[str], via: str | None = None
+    ) -> str | None:
         """Why changing ``name`` would change something other than the URLs receiving ``edits``.
 
         ``None`` when every read of ``name`` is part of such a URL; a read inside another constant's

@@ -142,9 +142,7 @@ def hole(node: cst.CSTNode | None) -> Skeleton:
     return Skeleton((Hole(node),))
 
 
-def decode_string_token(
-    body: str, base: int, token: int, *, raw: bool, is_bytes: bool, fstring: bool
-) -> Lit:
+def decode_string_token(body: str, base: int, token: int, *, raw: bool, is_bytes: bool, fstring: bool) -> Lit:
     """The characters of a string token's body (between the quotes) starting at source offset ``base``."""
     text: list[str] = []
     starts: list[int] = []
@@ -251,7 +249,11 @@ class Builder:
         if self._text and self._key is not None:
             src = self._source
             text, starts, ends = "".join(self._text), tuple(self._starts), tuple(self._ends)
-            if src is not None and len(self._sources) == 1 and (text, starts, ends) == (src.text, src.starts, src.ends):
+            if (
+                src is not None
+                and len(self._sources) == 1
+                and (text, starts, ends) == (src.text, src.starts, src.ends)
+            ):
                 self.pieces.append(src)
             else:
                 token, constant, shared = self._key
@@ -316,7 +318,18 @@ def fill(template: Skeleton, field: FieldReader) -> Skeleton | None:
 def escaped(first: tuple[str, Lit, int], last: tuple[str, Lit, int]) -> Skeleton:
     """One character written as two (``%%``, ``{{``): never an exact, editable character."""
     ch, lit, k = first
-    return Skeleton((replace(lit, text=ch, starts=(lit.starts[k],), ends=(last[1].ends[last[2]],), element=None, removal=None),))
+    return Skeleton(
+        (
+            replace(
+                lit,
+                text=ch,
+                starts=(lit.starts[k],),
+                ends=(last[1].ends[last[2]],),
+                element=None,
+                removal=None,
+            ),
+        )
+    )
 
 
 def truncate(sk: Skeleton, keep: int) -> Skeleton:
