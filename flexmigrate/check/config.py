@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flexmigrate.check.normalise import NORMALISER_NAMES, Rules
+from flexmigrate.models.config_keys import BOOL, INT, NUMBER, STRING, STRINGS, TABLE, Key, check_table
+from flexmigrate.models.exits import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,8 +22,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-class ConfigError(Exception):
-    """An unreadable or invalid configuration file (one line, for the user)."""
+__all__ = ["ConfigError", "FILE_KEYS", "IdSpec", "Settings", "find_pyproject", "read_file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +64,22 @@ class Settings:
     progress: bool = True
 
 
-# Keys of [tool.flexmigrate.check] and the Settings field each sets.
-FILE_KEYS = {
-    "concurrency": "concurrency",
-    "sample": "sample",
-    "seed": "seed",
-    "timeout": "timeout",
-    "max-attempts": "max_attempts",
-    "rate-limit-scale": "rate_limit_scale",
-    "max-mismatch-rate": "max_mismatch_rate",
-    "noise-fetch": "noise_fetch",
-    "base-url": "base_url",
-    "ca-bundle": "ca_bundle",
-    "profile": "profile",
-}
+# Keys of [tool.flexmigrate.check]: each with its type and range, checked when the file is read.
+FILE_KEYS = [
+    Key("concurrency", INT, minimum=1),
+    Key("sample", INT, minimum=0),
+    Key("seed", INT),
+    Key("timeout", NUMBER, minimum=0.001),
+    Key("max-attempts", INT, minimum=1),
+    Key("rate-limit-scale", NUMBER, minimum=0),
+    Key("max-mismatch-rate", NUMBER, minimum=0, maximum=1),
+    Key("noise-fetch", BOOL),
+    Key("base-url", STRING),
+    Key("ca-bundle", STRING),
+    Key("profile", STRING),
+    Key("ignore", STRINGS),
+    Key("normalise", TABLE),
+]
 RULE_KEYS = ("ignore", "normalise")
 
 
@@ -106,10 +109,9 @@ def read_file(path: Path) -> tuple[dict[str, Any], Rules]:
     table = _table(_load(path))
     if table is None:
         return {}, Rules()
-    unknown = set(table) - set(FILE_KEYS) - set(RULE_KEYS)
-    if unknown:
-        raise ConfigError(f"{path}: unknown [tool.flexmigrate.check] key(s): {', '.join(sorted(unknown))}")
-    values = {FILE_KEYS[k]: v for k, v in table.items() if k in FILE_KEYS}
+    values = check_table(table, FILE_KEYS, f"{path} [tool.flexmigrate.check]")
+    for rule_key in RULE_KEYS:
+        values.pop(rule_key, None)
     return values, rules_from(table, str(path))
 
 

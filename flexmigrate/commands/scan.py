@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from flexmigrate.scan.config import find_config, read_config
 from flexmigrate.scan.pipeline import ScanOptions, ScanResult, scan
 
 FORMATS = ("text", "json", "sarif")
@@ -42,15 +44,29 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="skip paths matching GLOB (repeatable; added to the default excludes)",
     )
     p.add_argument(
+        "--no-default-excludes",
+        action="store_true",
+        help="also look inside build/, dist/, site-packages/, .venv/ and the other default excludes",
+    )
+    p.add_argument(
         "--report-comments",
         action="store_true",
         help="also report retired endpoints named in comments and docstrings (never rewritten)",
     )
     p.add_argument(
         "--unsafe-fixes",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="also apply fixes marked unsafe (scan: show them as applicable)",
     )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="read [tool.flexmigrate] from FILE, not the nearest pyproject.toml",
+    )
+    where.add_argument("--isolated", action="store_true", help="read no configuration file")
     p.add_argument(
         "--jobs",
         "-j",
@@ -89,30 +105,55 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_rules)
 
 
+def _file_settings(args: argparse.Namespace) -> dict:
+    """``[tool.flexmigrate]`` of ``--config`` or of the nearest pyproject.toml (none with ``--isolated``)."""
+    if args.isolated:
+        return {}
+    path = args.config or find_config(Path.cwd())
+    return read_config(path) if path is not None else {}
+
+
 def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    conf = _file_settings(args)
+    unsafe = args.unsafe_fixes if args.unsafe_fixes is not None else conf.get("unsafe_fixes", False)
     return ScanOptions(
         fix=fix,
         write=write,
-        unsafe_fixes=args.unsafe_fixes,
-        select=args.select,
-        ignore=args.ignore,
-        report_comments=args.report_comments,
-        exclude=tuple(args.exclude),
-        jobs=args.jobs,
+        unsafe_fixes=unsafe,
+        # As in ruff: --select replaces the file's selection, --ignore and --exclude add to the file's.
+        select=args.select or _codes(",".join(conf.get("select", []))),
+        ignore=_codes(",".join(conf.get("ignore", []))) + tuple(args.ignore),
+        report_comments=args.report_comments or conf.get("report_comments", False),
+        exclude=tuple(conf.get("exclude", [])) + tuple(args.exclude),
+        default_excludes=not args.no_default_excludes and conf.get("default_excludes", True),
+        jobs=args.jobs if args.jobs is not None else conf.get("jobs"),
     )
 
 
-def _emit(result: ScanResult, args: argparse.Namespace, *, diff: bool = False) -> None:
+def _emit_diff(result: ScanResult, args: argparse.Namespace) -> None:
+    """The patch alone goes to the output, byte for byte, so that it can be piped to ``git apply``."""
+    from flexmigrate.report import scan_text
+
+    if args.output:
+        with open(args.output, "wb") as handle:
+            scan_text.render_diff(result, handle, sys.stderr)
+    else:
+        sys.stdout.flush()
+        scan_text.render_diff(result, sys.stdout.buffer, sys.stderr)
+        sys.stdout.buffer.flush()
+    for path, error in result.errors:
+        sys.stderr.write(f"{path}: FM000 [error] {error}\n")
+    sys.stderr.write(scan_text.summary_line(result) + "\n")
+
+
+def _emit(result: ScanResult, args: argparse.Namespace) -> None:
     from flexmigrate.report import scan_json, scan_sarif, scan_text
 
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        if diff:  # the diff alone goes to the output, so that it can be piped to `git apply`
-            scan_text.render_diff(result, out)
-            sys.stderr.write(scan_text.summary_line(result) + "\n")
-        elif args.format == "json":
+        if args.format == "json":
             scan_json.render_json(result, out)
         elif args.format == "sarif":
             scan_sarif.render_sarif(result, out)
@@ -137,7 +178,10 @@ def run_fix(args: argparse.Namespace) -> int:
         raise UsageError("--diff prints a unified diff; it cannot be combined with --format " + args.format)
     dry = args.diff or args.check
     result = scan(args.paths, _options(args, fix=True, write=not dry))
-    _emit(result, args, diff=args.diff)
+    if args.diff:
+        _emit_diff(result, args)
+    else:
+        _emit(result, args)
     if result.errors:
         return EXIT_ERROR
     if result.changed or result.remaining:

@@ -15,3 +15,7 @@ EXIT_INTERRUPTED = 130
 
 class UsageError(Exception):
     """A problem with what the user asked for (arguments, configuration): one line, exit code 2."""
+
+
+class ConfigError(UsageError):
+    """An unreadable or invalid configuration file or key: one line naming the file, exit code 2."""

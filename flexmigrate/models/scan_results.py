@@ -41,8 +41,9 @@ class FileResult:
 class ScanResult:
     files: list[FileResult]
     missing: tuple[Path, ...] = ()
-    # Problems with the run as a whole (for example: the paths given hold no file to look at).
-    problems: tuple[str, ...] = ()
+    # Paths given that turned out to hold nothing to look at, each with the reason: a run that looks
+    # at nothing fails (exit 2) rather than passing.
+    problems: tuple[tuple[Path, str], ...] = ()
 
     @property
     def findings(self) -> list[Finding]:
@@ -56,6 +57,7 @@ class ScanResult:
     def errors(self) -> list[tuple[Path, str]]:
         errs = [(r.path, r.error) for r in self.files if r.error]
         errs.extend((p, "no such file or folder") for p in self.missing)
+        errs.extend(self.problems)
         return errs
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from flexmigrate.models.findings import Finding
 from flexmigrate.models.scan_results import ScanResult
@@ -39,8 +39,11 @@ def summary_line(result: ScanResult) -> str:
         parts.append(f"{total} finding(s) remaining ({detail})")
     if remaining.get("unsafe"):
         parts.append("unsafe fixes are applied with --unsafe-fixes")
-    if result.errors:
-        parts.append(f"{len(result.errors)} file(s) could not be analysed")
+    failed = len(result.errors) - len(result.problems)
+    if failed:
+        parts.append(f"{failed} file(s) could not be analysed")
+    if result.problems:
+        parts.append("nothing was looked at: the path(s) given hold no Python file outside the excludes")
     scanned = sum(1 for r in result.files if r.parsed)
     parts.append(f"{len(result.files)} file(s) looked at, {scanned} parsed")
     return (
@@ -58,16 +61,52 @@ def _diff_name(path: Path) -> str:
         return path.as_posix().lstrip("/")
 
 
-def render_diff(result: ScanResult, out: TextIO) -> None:
+def _patch_lines(data: bytes) -> list[bytes]:
+    """``data`` split as ``git apply`` and ``patch`` split it: after each ``\\n``, nothing else."""
+    parts = data.split(b"\n")
+    lines = [p + b"\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+NO_NEWLINE = b"\\ No newline at end of file\n"
+
+
+def file_patch(name: str, before: bytes, after: bytes) -> bytes:
+    """A unified diff of one file's bytes that ``git apply`` and ``patch -p1`` accept as it is.
+
+    It is made of the file's own bytes (its encoding, BOM and line endings untouched), and a last
+    line without a newline is followed by ``\\ No newline at end of file``, as git writes it.
+    Raises ``ValueError`` when the change cannot be shown faithfully as a text patch.
+    """
+    if b"\0" in before or b"\0" in after:
+        raise ValueError("the file holds NUL bytes, which a text patch cannot carry")
+    if any(c in name for c in "\n\r\t"):
+        raise ValueError("its name holds a tab or newline, which a patch header cannot carry")
+    encoded = name.encode("utf-8", "surrogateescape")
+    out = []
+    for line in difflib.diff_bytes(
+        difflib.unified_diff,
+        _patch_lines(before),
+        _patch_lines(after),
+        fromfile=b"a/" + encoded,
+        tofile=b"b/" + encoded,
+        lineterm=b"\n",
+    ):
+        if line.endswith(b"\n"):
+            out.append(line)
+        else:
+            out.extend((line, b"\n", NO_NEWLINE))
+    return b"".join(out)
+
+
+def render_diff(result: ScanResult, out: BinaryIO, err: TextIO) -> None:
+    """Every changed file's patch to ``out`` (bytes); a change no patch can carry is said on ``err``."""
     for r in result.files:
-        if not r.changed:
+        if not r.changed or r.original_bytes is None or r.fixed_bytes is None:
             continue
-        name = _diff_name(r.path)
-        out.writelines(
-            difflib.unified_diff(
-                r.original.splitlines(keepends=True),
-                r.fixed.splitlines(keepends=True),
-                fromfile=f"a/{name}",
-                tofile=f"b/{name}",
-            )
-        )
+        try:
+            out.write(file_patch(_diff_name(r.path), r.original_bytes, r.fixed_bytes))
+        except ValueError as exc:
+            err.write(f"{r.path}: fix not shown as a patch: {exc}; 'flexmigrate fix' applies it\n")

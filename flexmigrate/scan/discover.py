@@ -38,30 +38,51 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 
 @dataclass(frozen=True)
 class Discovery:
-    """Files found, and paths given by the user that do not exist (reported, not fatal)."""
+    """Files found, paths given that do not exist, and given folders that held no file to look at."""
 
     files: tuple[Path, ...]
     missing: tuple[Path, ...] = field(default=())
+    empty: tuple[tuple[Path, tuple[str, ...]], ...] = field(default=())  # (folder, excluded names below it)
 
 
-def _excluded(path: Path, patterns: Iterable[str]) -> bool:
-    parts = path.parts
+def _matches(rel: Path, typed: Path, patterns: Iterable[str], defaults: Iterable[str]) -> str | None:
+    """The pattern that excludes ``rel`` (relative to the root the user gave), or ``None``.
+
+    Only what lies *below* the given path is matched: a tree under ``/build/...`` or inside
+    ``site-packages`` is looked at when it is the path the user gave, as in ruff.  Default excludes
+    match a component of the relative path; the user's globs also match the relative path and the
+    path as typed (``--exclude 'src/generated/*'``).
+    """
+    parts = rel.parts
+    for pattern in defaults:
+        if any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return pattern
     for pattern in patterns:
         if any(fnmatch.fnmatch(part, pattern) for part in parts):
-            return True
-        if fnmatch.fnmatch(path.as_posix(), pattern):
-            return True
-    return False
+            return pattern
+        if fnmatch.fnmatch(rel.as_posix(), pattern) or fnmatch.fnmatch(typed.as_posix(), pattern):
+            return pattern
+    return None
 
 
-def _walk(root: Path, patterns: tuple[str, ...]) -> Iterator[Path]:
+def _walk(
+    root: Path, patterns: tuple[str, ...], defaults: tuple[str, ...], skipped: list[str]
+) -> Iterator[Path]:
     # os.walk does not follow symlinked folders by default: no loops, no escaping the tree.
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not _excluded(here / d, patterns))
+        kept = []
+        for d in sorted(dirnames):
+            if _matches((here / d).relative_to(root), here / d, patterns, defaults) is None:
+                kept.append(d)
+            else:
+                skipped.append((here / d).relative_to(root).as_posix())
+        dirnames[:] = kept
         for name in sorted(filenames):
             candidate = here / name
-            if candidate.suffix in PYTHON_SUFFIXES and not _excluded(candidate, patterns):
+            if candidate.suffix not in PYTHON_SUFFIXES:
+                continue
+            if _matches(candidate.relative_to(root), candidate, patterns, defaults) is None:
                 yield candidate
 
 
@@ -71,19 +92,24 @@ def discover(
     """Python files under ``paths`` in a stable order.
 
     A file named explicitly is always taken (whatever its suffix), as ruff does; folders are walked
-    with the default excludes plus ``exclude`` (glob patterns matched against each path component
-    and against the whole path).
+    with the default excludes (unless ``use_default_excludes`` is false) plus ``exclude``, both
+    applied only below the folder given.
     """
-    patterns = tuple(exclude) + (DEFAULT_EXCLUDES if use_default_excludes else ())
+    patterns = tuple(exclude)
+    defaults = DEFAULT_EXCLUDES if use_default_excludes else ()
     seen: set[Path] = set()
     files: list[Path] = []
     missing: list[Path] = []
+    empty: list[tuple[Path, tuple[str, ...]]] = []
     for raw in paths:
         path = Path(raw)
+        skipped: list[str] = []
         if path.is_file():
             found: Iterable[Path] = [path]
         elif path.is_dir():
-            found = _walk(path, patterns)
+            found = list(_walk(path, patterns, defaults, skipped))
+            if not found:
+                empty.append((path, tuple(skipped)))
         else:
             missing.append(path)
             continue
@@ -92,4 +118,4 @@ def discover(
             if key not in seen:
                 seen.add(key)
                 files.append(f)
-    return Discovery(tuple(files), tuple(missing))
+    return Discovery(tuple(files), tuple(missing), tuple(empty))

@@ -37,6 +37,7 @@ class ScanOptions:
     ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop
     report_comments: bool = False
     exclude: tuple[str, ...] = ()
+    default_excludes: bool = True  # leave out build/, dist/, site-packages/, ... below the given paths
     jobs: int | None = None  # worker processes; None: decide from the file count
 
     @property
@@ -132,7 +133,7 @@ def _jobs(options: ScanOptions, count: int) -> int:
 
 
 def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> ScanResult:
-    found = discover(paths, exclude=options.exclude)
+    found = discover(paths, exclude=options.exclude, use_default_excludes=options.default_excludes)
     # The prefilter runs here, in the parent, so only files worth parsing are shipped to workers.
     candidates: list[tuple[Path, bytes | None]] = []
     results: dict[Path, FileResult] = {}
@@ -155,4 +156,15 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
     else:
         for path, raw in candidates:
             results[path] = process_file(path, options, raw)
-    return ScanResult(files=[results[p] for p in found.files], missing=found.missing)
+    problems = (
+        () if found.files else tuple(_nothing_to_look_at(folder, skipped) for folder, skipped in found.empty)
+    )
+    return ScanResult(files=[results[p] for p in found.files], missing=found.missing, problems=problems)
+
+
+def _nothing_to_look_at(folder: Path, skipped: tuple[str, ...]) -> tuple[Path, str]:
+    message = "holds no Python file to look at"
+    if skipped:
+        shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+        message += f" outside the excluded folders ({shown}; --no-default-excludes looks inside them)"
+    return folder, message

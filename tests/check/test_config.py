@@ -38,7 +38,7 @@ def test_a_pyproject_without_the_table_is_not_a_config(tmp_path):
     "text, message",
     [
         ("[tool.flexmigrate.check]\nconcurency = 3\n", "unknown"),
-        ("[tool.flexmigrate.check]\nignore = 'links'\n", "list of glob"),
+        ("[tool.flexmigrate.check]\nignore = 'links'\n", "ignore must be a list of strings"),
         ("[tool.flexmigrate.check.normalise]\nrot13 = ['*']\n", "unknown normaliser"),
         ("[tool.flexmigrate.check\n", "cannot read"),
     ],
