@@ -86,7 +86,14 @@ def settle(findings: Iterable[Finding], policy: FixPolicy, suppressions: Suppres
             reason = f"held back: {worst.rule} of this request (line {worst.line}) needs a human, and a request is fixed whole"
         else:
             reason = f"unsafe: {worst.rule} of this request (line {worst.line}) is unsafe, and a request is fixed whole"
-        out.extend(f.with_fix(worst.fix, reason) if f.fix.rank < worst.fix.rank else f for f in kept)
+        # Every other member names the one that decides: a lower one is raised to it, and an unsafe one
+        # (often capped by the engine because of its URL) says why it goes only with --unsafe-fixes.
+        out.extend(
+            f.with_fix(worst.fix, reason)
+            if f is not worst and (f.fix.rank < worst.fix.rank or f.fix is FixKind.UNSAFE)
+            else f
+            for f in kept
+        )
     return sorted(out, key=Finding.sort_key)
 
 
