@@ -79,7 +79,8 @@ def check_table(
         if key is None:
             raise ConfigError(unknown_key_message(where, name, [*by_name, *tables]))
         if not _kind_ok(key.kind, value):
-            raise ConfigError(f"{where}: {name} must be a {key.kind}, not {_shown(value)}")
+            article = "an" if key.kind[0] in "aeiou" else "a"
+            raise ConfigError(f"{where}: {name} must be {article} {key.kind}, not {_shown(value)}")
         if key.minimum is not None and value < key.minimum:
             raise ConfigError(f"{where}: {name} must be at least {key.minimum:g}, not {_shown(value)}")
         if key.maximum is not None and value > key.maximum:

@@ -39,6 +39,9 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     default_excludes: bool = True  # leave out build/, dist/, site-packages/, ... below the given paths
     jobs: int | None = None  # worker processes; None: decide from the file count
+    # The folders and files being fixed, resolved (set by ``scan``): a symlink is written through to
+    # its target only when the target lies inside one of them.
+    roots: tuple[Path, ...] = ()
 
     @property
     def policy(self) -> FixPolicy:
@@ -116,12 +119,26 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
     result.original, result.fixed = source.text, outcome.text
     result.original_bytes, result.fixed_bytes = raw, source.encode(outcome.text)
     if options.write:
+        target = _write_target(path, options.roots)
+        if target is None:
+            result.error = f"symbolic link to {path.resolve()}, outside the paths being fixed; not written"
+            return result
         try:
-            write_atomic(path, result.fixed_bytes)
+            write_atomic(target, result.fixed_bytes)
             result.written = True
         except OSError as exc:
             result.error = f"cannot write: {exc.strerror or exc}"
     return result
+
+
+def _write_target(path: Path, roots: tuple[Path, ...]) -> Path | None:
+    """Where fixing ``path`` writes: the file itself, or a link's target when it lies inside ``roots``."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if any(target == root or target.is_relative_to(root) for root in roots):
+        return target
+    return None
 
 
 def _jobs(options: ScanOptions, count: int) -> int:
@@ -133,6 +150,7 @@ def _jobs(options: ScanOptions, count: int) -> int:
 
 
 def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> ScanResult:
+    options = replace(options, roots=tuple(Path(p).resolve() for p in paths))
     found = discover(paths, exclude=options.exclude, use_default_excludes=options.default_excludes)
     # The prefilter runs here, in the parent, so only files worth parsing are shipped to workers.
     candidates: list[tuple[Path, bytes | None]] = []
