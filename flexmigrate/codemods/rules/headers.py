@@ -4,7 +4,8 @@ The Flex operations are served only under the Flex resource version, so every mi
 send ``endpoint.new.media_type``.  Where the header is a literal this call owns (in its
 ``headers=``, or a dict built and used only in the same function) the version inside the literal
 is rewritten.  Where it is shared (a module constant, a ``requests.Session``/``httpx.Client``
-header, a dict other calls also send) the shared value is left alone, because the other calls may
+header -- the session a module keeps, or one a class keeps on ``self`` and sets up in its methods --,
+a dict other calls also send) the shared value is left alone, because the other calls may
 still talk to endpoints that need the old version; the migrated call gets its own header instead,
 as an unsafe fix (the receiver must accept ``headers=`` and merge it, which holds for requests and
 httpx but is not proven for every client).  What cannot be seen is reported with the line where
@@ -412,6 +413,8 @@ class _CallHeaders:
                 if module in HTTP_MODULES:
                     return Receiver("module")
             return Receiver("unknown", defined_at=bound.target if bound else None)
+        if isinstance(func, cst.Attribute) and _self_attribute(func.value) is not None:
+            return self._instance_receiver(func.value)
         if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
             return Receiver("unknown")
         base = func.value
@@ -424,6 +427,53 @@ class _CallHeaders:
         if bound.kind in ("assign", "with") and isinstance(value, cst.Call) and self._is_factory(value.func):
             return Receiver("session", self._session_headers(bound, value), bound.target)
         return Receiver("unknown", defined_at=bound.target)
+
+    def _instance_receiver(self, attr: cst.Attribute) -> Receiver:
+        """``self.http.get(...)``: a client kept on the instance, read like a module-level one.
+
+        The client counts as known when the class assigns ``self.<name>`` exactly once, from a
+        requests/httpx session or client factory (typically in ``__init__``); its headers are the
+        factory's ``headers=`` and every change to ``self.<name>.headers`` in the class's methods.
+        """
+        name = attr.attr.value
+        cls = _enclosing_class(self.ctx, self.call)
+        if cls is None:
+            return Receiver("unknown")
+        assigned: list[tuple[cst.CSTNode, cst.BaseExpression | None]] = []
+        headers: list[cst.Attribute] = []
+        for node in _instance_attributes(cls, name):
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget):
+                assign = self.ctx.parent(parent)
+                assigned.append((node, assign.value if isinstance(assign, cst.Assign) else None))
+            elif isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node:
+                assigned.append((node, getattr(parent, "value", None)))
+            elif (
+                isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "headers"
+            ):
+                headers.append(parent)
+            elif flow.is_store(self.ctx, node):
+                assigned.append((node, None))
+        if len(assigned) != 1:
+            return Receiver("unknown", defined_at=assigned[0][0] if assigned else None)
+        target, value = assigned[0]
+        if not (isinstance(value, cst.Call) and self._is_factory(value.func)):
+            return Receiver("unknown", defined_at=target)
+        source = Source()
+        arg = flow.keyword_arg(value, "headers")
+        if arg is not None:
+            self._mapping_sites(arg.value, source)
+        for use in headers:
+            if flow.is_store(self.ctx, use):
+                owner = self.ctx.parent(use)
+                assign = self.ctx.parent(owner) if isinstance(owner, cst.AssignTarget) else None
+                if isinstance(assign, cst.Assign):
+                    self._mapping_sites(assign.value, source)
+                else:
+                    source.opaque.append(use)
+            else:
+                self._mutation_sites(use, source, editable=False)
+        return Receiver("session", source, target)
 
     def _is_factory(self, func: cst.BaseExpression) -> bool:
         name = flow.dotted_name(func)
@@ -548,6 +598,49 @@ class _CallHeaders:
             fix,
             [edit],
         )
+
+
+def _self_attribute(node: cst.BaseExpression) -> str | None:
+    """``NAME`` of ``self.NAME`` (any receiver name), else ``None``."""
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        return node.attr.value
+    return None
+
+
+def _enclosing_class(ctx: ModuleContext, node: cst.CSTNode) -> cst.ClassDef | None:
+    """The class whose method (``def`` directly in the class body) contains ``node``."""
+    function = flow.enclosing_function(ctx, node)
+    if function is None or not function.params.params:
+        return None
+    body = ctx.parent(function)
+    cls = ctx.parent(body) if isinstance(body, cst.IndentedBlock) else None
+    return cls if isinstance(cls, cst.ClassDef) else None
+
+
+def _instance_attributes(cls: cst.ClassDef, name: str) -> list[cst.Attribute]:
+    """Every ``<self>.name`` in the methods of ``cls``, ``<self>`` being each method's first parameter."""
+    found: list[cst.Attribute] = []
+
+    class _Collect(cst.CSTVisitor):
+        def __init__(self, receiver: str) -> None:
+            self.receiver = receiver
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False  # a nested class has a self of its own
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            if (
+                node.attr.value == name
+                and isinstance(node.value, cst.Name)
+                and node.value.value == self.receiver
+            ):
+                found.append(node)
+
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.params.params:
+            first = statement.params.params[0].name.value
+            statement.body.visit(_Collect(first))
+    return found
 
 
 def _append_keyword(ctx: ModuleContext, call: cst.Call, text: str) -> Edit:
