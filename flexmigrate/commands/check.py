@@ -33,15 +33,16 @@ from flexmigrate.check.sampling import new_seed
 from flexmigrate.check.schema import SchemaValidator
 from flexmigrate.check.transport import Transport
 from flexmigrate.check.verdicts import Judge
-from flexmigrate.report.check_json import JsonRenderer
+from flexmigrate.report.check_json import JsonLinesRenderer, JsonRenderer
 from flexmigrate.report.check_junit import JunitRenderer
 from flexmigrate.report.check_markdown import MarkdownRenderer
 from flexmigrate.report.check_output import Output, Tee
 from flexmigrate.report.check_text import ProgressDisplay, TextRenderer
 from flexmigrate.models.check_results import RunSummary
 
-FORMATS = ("text", "json", "junit", "markdown")
-STREAMING_FORMATS = ("json",)
+FORMATS = ("text", "json", "jsonl", "junit", "markdown")
+# Written in place as results arrive; every other format goes to a temporary file renamed when complete.
+STREAMING_FORMATS = ("jsonl",)
 
 
 def register(subparsers: Any) -> None:
@@ -292,6 +293,8 @@ def _renderer(settings: Settings, out: Output) -> Any:
     fmt = settings.output_format
     if fmt == "json":
         return JsonRenderer(out.stream)
+    if fmt == "jsonl":
+        return JsonLinesRenderer(out.stream)
     if fmt == "junit":
         return JunitRenderer(out.stream)
     if fmt == "markdown":

@@ -1,9 +1,12 @@
-"""``flexmigrate check --format json``: one JSON document, streamed.
+"""``flexmigrate check --format json`` (one JSON document) and ``--format jsonl`` (JSON Lines, streamed).
 
-The document is written as the run goes: the header and the opening of ``results`` first, then one
-result per line (flushed), then the closing ``lists`` and ``summary``.  A run stopped by SIGINT or
-SIGTERM still closes the document (``summary.interrupted`` is true); a run killed outright leaves
-every completed result line intact, and :func:`read_report` recovers them.  Schema: docs/checker.md.
+``json`` is written as the run goes into a temporary file beside the destination, which is renamed
+over it when the document is complete: a reader (or a killed run) never leaves half a document at
+the destination.  A run stopped by SIGINT or SIGTERM still completes it (``summary.interrupted`` is
+true).  ``jsonl`` is for watching a long run and for runs that may be killed outright: every line is
+one complete JSON object, written and flushed whole -- a ``header`` line, one ``result`` line per
+ID, and a ``summary`` line at the end -- so every line a killed run left parses on its own.
+Schema: docs/checker.md.
 """
 
 from __future__ import annotations
@@ -45,9 +48,35 @@ class JsonRenderer:
         self.out.flush()
 
 
+class JsonLinesRenderer:
+    """One JSON object per line: ``header``, then ``result`` lines, then ``summary``."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def _line(self, obj: Mapping[str, Any]) -> None:
+        self.out.write(_dump(obj) + "\n")  # one write of one whole line, flushed at once
+        self.out.flush()
+
+    def start(self, info: Mapping[str, Any]) -> None:
+        self._line({"type": "header", "format": FORMAT, "version": VERSION, "settings": dict(info)})
+
+    def list_delta(self, delta: ListDelta) -> None:
+        """Lists are reported in the summary line."""
+
+    def result(self, result: CheckResult) -> None:
+        self._line({"type": "result", **result.to_dict()})
+
+    def finish(self, summary: RunSummary) -> None:
+        self._line({"type": "summary", "summary": summary.to_dict()})
+
+
 def read_report(path: Path) -> dict[str, Any]:
-    """A report as a dict; for a report cut short, the header and every complete result line."""
+    """A ``json`` or ``jsonl`` report as one dict (``summary`` is ``None`` for a run killed outright)."""
     text = path.read_text("utf-8")
+    first = text.split("\n", 1)[0]
+    if '"type":"header"' in first:
+        return _read_lines(text)
     try:
         return json.loads(text)
     except ValueError:
@@ -63,3 +92,17 @@ def read_report(path: Path) -> dict[str, Any]:
         except ValueError:
             break  # the last line may be cut mid-write
     return {**head, "results": results, "summary": None}
+
+
+def _read_lines(text: str) -> dict[str, Any]:
+    doc: dict[str, Any] = {"results": [], "summary": None}
+    for line in text.splitlines():
+        obj = json.loads(line)
+        kind = obj.pop("type")
+        if kind == "header":
+            doc.update(obj)
+        elif kind == "result":
+            doc["results"].append(obj)
+        elif kind == "summary":
+            doc["summary"] = obj["summary"]
+    return doc

@@ -161,13 +161,13 @@ def _argv(sb, *extra: str) -> list[str]:
     ]
 
 
-def _start_slow_check(sb, tmp_path: Path, report: Path) -> subprocess.Popen:
+def _start_slow_check(sb, tmp_path: Path, report: Path, fmt: str = "jsonl") -> subprocess.Popen:
     env = _env(
         tmp_path,
         MONGODB_ATLAS_PUBLIC_API_KEY=sb.credentials.public_key,
         MONGODB_ATLAS_PRIVATE_API_KEY=sb.credentials.private_key,
     )
-    argv = _argv(sb, "--sample", "0", "--concurrency", "2", "--format", "json", "--output", str(report))
+    argv = _argv(sb, "--sample", "0", "--concurrency", "2", "--format", fmt, "--output", str(report))
     return subprocess.Popen(argv, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -182,32 +182,69 @@ def _wait_for_results(report: Path, at_least: int, proc: subprocess.Popen) -> No
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
-def test_an_interrupted_run_closes_its_json_report_with_what_it_checked(sandbox_factory, tmp_path, how):
+def test_an_interrupted_run_closes_its_jsonl_report_with_what_it_checked(sandbox_factory, tmp_path, how):
     sb = sandbox_factory(
         rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20}
     )
-    report = tmp_path / "report.json"
+    report = tmp_path / "report.jsonl"
     proc = _start_slow_check(sb, tmp_path, report)
     _wait_for_results(report, 5, proc)
     proc.send_signal(how)
     proc.wait(timeout=30)
     assert proc.returncode == 2
-    data = json.loads(report.read_text())  # a complete document
+    lines = [json.loads(line) for line in report.read_text().splitlines()]  # every line parses alone
+    assert lines[0]["type"] == "header" and lines[-1]["type"] == "summary"
+    assert lines[-1]["summary"]["interrupted"] is True
+    results = [line for line in lines if line["type"] == "result"]
+    assert 5 <= len(results) < 400 and lines[-1]["summary"]["total"] == len(results)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_json_run_still_writes_one_whole_document(sandbox_factory, tmp_path, how):
+    sb = sandbox_factory(
+        rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20}
+    )
+    report = tmp_path / "report.json"
+    proc = _start_slow_check(sb, tmp_path, report, fmt="json")
+    # The json report appears only when complete, so the run's progress is watched on the sandbox side.
+    deadline = time.monotonic() + 60
+    while len(sb.fault_history) < 20 and time.monotonic() < deadline:
+        assert proc.poll() is None
+        time.sleep(0.05)
+    assert not report.exists(), "a json report appears only when it is whole"
+    proc.send_signal(how)
+    proc.wait(timeout=30)
+    assert proc.returncode == 2
+    data = json.loads(report.read_text())  # one complete document, by a standard parser
     assert data["summary"]["interrupted"] is True
-    assert 5 <= len(data["results"]) < 400
-    assert data["summary"]["total"] == len(data["results"])
+    assert 1 <= len(data["results"]) < 400
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
 
 
 def test_a_killed_run_keeps_every_result_it_wrote(sandbox_factory, tmp_path):
     sb = sandbox_factory(
         rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20}
     )
-    report = tmp_path / "report.json"
+    report = tmp_path / "report.jsonl"
     proc = _start_slow_check(sb, tmp_path, report)
     _wait_for_results(report, 5, proc)
     proc.kill()
     proc.wait(timeout=30)
+    lines = [json.loads(line) for line in report.read_text().splitlines()]  # no line is cut
     data = read_report(report)
     ids = set(sb.dataset.first_cluster().restore_job_ids)
-    assert len(data["results"]) >= 5 and data["summary"] is None
+    assert len(lines) == len(data["results"]) + 1 and data["summary"] is None
+    assert len(data["results"]) >= 5
     assert all(r["id"] in ids and r["verdict"] == "match" for r in data["results"])
+
+
+def test_a_killed_json_run_leaves_no_half_document(sandbox_factory, tmp_path):
+    sb = sandbox_factory(
+        rate_limit_scale=0, restore_jobs_per_cluster=400, faults={"latency": "fixed", "latency_ms": 20}
+    )
+    report = tmp_path / "report.json"
+    proc = _start_slow_check(sb, tmp_path, report, fmt="json")
+    time.sleep(1.0)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert not report.exists()
