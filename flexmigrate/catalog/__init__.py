@@ -9,14 +9,20 @@ Adding the next retired endpoint is a data change, not a code change.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    from importlib.abc import Traversable
 
 __all__ = [
     "Catalog",
+    "CatalogError",
     "Endpoint",
     "Operation",
     "load_catalog",
@@ -25,6 +31,15 @@ __all__ = [
 ]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+# The folder of a catalog of one's own (endpoints.json and the other sections), read instead of the
+# one shipped with flexmigrate: a new retired endpoint tried before a release, or the tests' own.
+CATALOG_ENV = "FLEXMIGRATE_CATALOG"
+
+
+class CatalogError(ValueError):
+    """The catalog data is inconsistent: one line saying where."""
 
 
 def template_params(path: str) -> tuple[str, ...]:
@@ -46,6 +61,19 @@ class Operation:
     sunset: str | None = None
     deprecated: bool = False
 
+    def __post_init__(self) -> None:
+        where = f"operation {self.operation_id!r}"
+        if not self.operation_id or self.operation_id in self.aliases:
+            raise CatalogError(f"{where}: empty, or listed among its own aliases")
+        if self.method not in _METHODS:
+            raise CatalogError(f"{where}: unknown method {self.method!r}")
+        if not self.path.startswith("/") or len(set(template_params(self.path))) != len(
+            template_params(self.path)
+        ):
+            raise CatalogError(f"{where}: path {self.path!r} must start with / and name each parameter once")
+        if not _VERSION.match(self.version):
+            raise CatalogError(f"{where}: version {self.version!r} is not YYYY-MM-DD")
+
     @property
     def names(self) -> tuple[str, ...]:
         """The operation ID followed by every historical alias."""
@@ -62,32 +90,81 @@ class Operation:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A retired operation and the operation that replaces it."""
+    """A retired operation and the operation that replaces it.
+
+    The data names only what changes (``path_param_renames``, ``response_field_renames``,
+    ``request_field_renames``: never ``"id" -> "id"``); the full maps are derived from them.
+    """
 
     key: str
     old: Operation
     new: Operation
-    path_param_map: Mapping[str, str]
+    path_param_renames: Mapping[str, str]
     query_params: Mapping[str, tuple[str, ...]]
     response_schema: Mapping[str, str]
-    response_field_map: Mapping[str, str]
-    request_field_map: Mapping[str, str | None] | None
+    response_fields: tuple[str, ...]  # the retired side's fields (list endpoints: the page's)
+    response_field_renames: Mapping[str, str]
+    request_fields: tuple[str, ...] | None  # body keys the retired side takes (None: no body)
+    request_field_renames: Mapping[str, str]
+    request_fields_dropped: tuple[str, ...]  # body keys the replacement rejects
     fields_only_in_old: tuple[str, ...]
     fields_only_in_new: tuple[str, ...]
     list_item: str | None
     notes: str
 
+    def __post_init__(self) -> None:
+        where = f"endpoint {self.key!r}"
+        for name, renames in (
+            ("path_param_renames", self.path_param_renames),
+            ("response_field_renames", self.response_field_renames),
+            ("request_field_renames", self.request_field_renames),
+        ):
+            same = sorted(k for k, v in renames.items() if k == v)
+            if same:
+                raise CatalogError(
+                    f"{where}: {name} maps {', '.join(same)} to itself; list only what changes"
+                )
+        unknown = set(self.path_param_renames) - set(self.old.path_params)
+        if unknown:
+            raise CatalogError(f"{where}: path_param_renames names {sorted(unknown)}, not in {self.old.path}")
+        mapped = [self.path_param_renames.get(p, p) for p in self.old.path_params]
+        if sorted(mapped) != sorted(self.new.path_params):
+            raise CatalogError(
+                f"{where}: the retired path's parameters, renamed, are {sorted(mapped)}; "
+                f"the replacement's are {sorted(self.new.path_params)}"
+            )
+        if set(self.response_field_renames) - set(self.response_fields):
+            raise CatalogError(f"{where}: response_field_renames names fields missing from response_fields")
+        body = set(self.request_fields or ())
+        if (set(self.request_field_renames) | set(self.request_fields_dropped)) - body:
+            raise CatalogError(f"{where}: request renames or drops name keys missing from request_fields")
+        if set(self.request_field_renames) & set(self.request_fields_dropped):
+            raise CatalogError(f"{where}: a request key is both renamed and dropped")
+
     @property
-    def response_field_renames(self) -> dict[str, str]:
-        """Fields whose name differs between the two families (old name -> new name)."""
-        return {old: new for old, new in self.response_field_map.items() if old != new}
+    def path_param_map(self) -> dict[str, str]:
+        """Every retired path parameter -> the replacement's name for it."""
+        return {p: self.path_param_renames.get(p, p) for p in self.old.path_params}
+
+    @property
+    def response_field_map(self) -> dict[str, str]:
+        """Every retired response field -> the replacement's name for it."""
+        return {f: self.response_field_renames.get(f, f) for f in self.response_fields}
+
+    @property
+    def request_field_map(self) -> dict[str, str | None] | None:
+        """Every retired request key -> the replacement's name, ``None`` where it is rejected."""
+        if self.request_fields is None:
+            return None
+        dropped = set(self.request_fields_dropped)
+        return {
+            k: None if k in dropped else self.request_field_renames.get(k, k) for k in self.request_fields
+        }
 
     @property
     def dropped_request_fields(self) -> tuple[str, ...]:
-        """Request-body keys the replacement rejects (mapped to ``null`` in the catalog)."""
-        if not self.request_field_map:
-            return ()
-        return tuple(k for k, v in self.request_field_map.items() if v is None)
+        """Request-body keys the replacement rejects."""
+        return self.request_fields_dropped
 
     @property
     def is_list(self) -> bool:
@@ -108,6 +185,19 @@ class Catalog:
     errors: Mapping[str, Any]
     legacy_v1: Mapping[str, Any]
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        keys = [ep.key for ep in self.endpoints]
+        if len(set(keys)) != len(keys):
+            raise CatalogError(f"endpoint keys repeat: {sorted(k for k in set(keys) if keys.count(k) > 1)}")
+        for ep in self.endpoints:
+            if ep.list_item is not None and ep.list_item not in keys:
+                raise CatalogError(f"endpoint {ep.key!r}: list_item {ep.list_item!r} is not an endpoint")
+            for param in {*ep.old.path_params, *ep.new.path_params}:
+                if param not in self.path_patterns:
+                    raise CatalogError(f"endpoint {ep.key!r}: no path_patterns entry for {{{param}}}")
+        if "{version}" not in self.media_type_format:
+            raise CatalogError("media_type_format must hold {version}")
 
     def __iter__(self) -> Iterator[Endpoint]:
         return iter(self.endpoints)
@@ -201,15 +291,19 @@ def _operation(raw: Mapping[str, Any], media_type_format: str) -> Operation:
 
 
 def _endpoint(raw: Mapping[str, Any], media_type_format: str) -> Endpoint:
+    request = raw.get("request_fields")
     return Endpoint(
         key=raw["key"],
         old=_operation(raw["old"], media_type_format),
         new=_operation(raw["new"], media_type_format),
-        path_param_map=dict(raw["path_param_map"]),
+        path_param_renames=dict(raw.get("path_param_renames", {})),
         query_params={k: tuple(v) for k, v in raw["query_params"].items()},
         response_schema=dict(raw["response_schema"]),
-        response_field_map=dict(raw["response_field_map"]),
-        request_field_map=dict(raw["request_field_map"]) if raw.get("request_field_map") else None,
+        response_fields=tuple(raw["response_fields"]),
+        response_field_renames=dict(raw.get("response_field_renames", {})),
+        request_fields=tuple(request) if request is not None else None,
+        request_field_renames=dict(raw.get("request_field_renames", {})),
+        request_fields_dropped=tuple(raw.get("request_fields_dropped", ())),
         fields_only_in_old=tuple(raw.get("fields_only_in_old", ())),
         fields_only_in_new=tuple(raw.get("fields_only_in_new", ())),
         list_item=raw.get("list_item"),
@@ -217,34 +311,64 @@ def _endpoint(raw: Mapping[str, Any], media_type_format: str) -> Endpoint:
     )
 
 
-def _read_json(name: str) -> Any:
-    return json.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
-
-
 def catalog_from_data(data: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> Catalog:
-    """Build a :class:`Catalog` from the parsed ``endpoints.json`` (and other sections)."""
-    fmt = data["media_type_format"]
-    return Catalog(
-        endpoints=tuple(_endpoint(e, fmt) for e in data["endpoints"]),
-        sunset=data["sunset"],
-        base_url=data["base_url"],
-        media_type_format=fmt,
-        path_patterns=dict(data["path_patterns"]),
-        error_body_fields=tuple(data["error_body_fields"]),
-        auth=dict(data["auth"]),
-        errors=dict(data.get("errors", {})),
-        legacy_v1=dict(data.get("legacy_v1", {})),
-        extra=dict(extra or {}),
-    )
+    """Build a :class:`Catalog` from the parsed ``endpoints.json`` (and other sections), validating it.
+
+    Raises :class:`CatalogError` with one line saying what is wrong and where.
+    """
+    try:
+        fmt = data["media_type_format"]
+        endpoints = []
+        for raw in data["endpoints"]:
+            try:
+                endpoints.append(_endpoint(raw, fmt))
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise CatalogError(f"endpoint {raw.get('key', '?')!r}: missing or malformed {exc}") from None
+        return Catalog(
+            endpoints=tuple(endpoints),
+            sunset=data["sunset"],
+            base_url=data["base_url"],
+            media_type_format=fmt,
+            path_patterns=dict(data["path_patterns"]),
+            error_body_fields=tuple(data["error_body_fields"]),
+            auth=dict(data["auth"]),
+            errors=dict(data.get("errors", {})),
+            legacy_v1=dict(data.get("legacy_v1", {})),
+            extra=dict(extra or {}),
+        )
+    except KeyError as exc:
+        raise CatalogError(f"endpoints.json: missing {exc}") from None
+
+
+def _read_folder(folder: Traversable) -> Catalog:
+    sections = {}
+    endpoints = None
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        try:
+            parsed = json.loads(entry.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CatalogError(f"{entry}: cannot read: {exc}") from None
+        if entry.name == "endpoints.json":
+            endpoints = parsed
+        else:
+            sections[entry.name.removesuffix(".json")] = parsed
+    if endpoints is None:
+        raise CatalogError(f"{folder}: no endpoints.json")
+    return catalog_from_data(endpoints, sections)
 
 
 @cache
+def _load(folder: str | None) -> Catalog:
+    if folder is None:
+        return _read_folder(resources.files(__package__).joinpath("data"))
+    return _read_folder(Path(folder))
+
+
 def load_catalog() -> Catalog:
-    """The catalog shipped with flexmigrate (parsed once per process)."""
-    data_dir = resources.files(__package__).joinpath("data")
-    extra = {
-        entry.name.removesuffix(".json"): json.loads(entry.read_text("utf-8"))
-        for entry in data_dir.iterdir()
-        if entry.name.endswith(".json") and entry.name != "endpoints.json"
-    }
-    return catalog_from_data(_read_json("endpoints.json"), extra)
+    """The catalog: the one shipped with flexmigrate, or the folder ``$FLEXMIGRATE_CATALOG`` names.
+
+    Parsed and validated once per process and folder.
+    """
+    return _load(os.environ.get(CATALOG_ENV) or None)

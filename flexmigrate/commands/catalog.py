@@ -37,7 +37,7 @@ def as_json(catalog: Catalog) -> dict:
                     "path": ep.new.path,
                     "media_type": ep.new.media_type,
                 },
-                "path_param_map": dict(ep.path_param_map),
+                "path_param_renames": dict(ep.path_param_renames),
                 "response_field_renames": ep.response_field_renames,
                 "dropped_request_fields": list(ep.dropped_request_fields),
             }
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     table.add_column("renames", overflow="fold")
     for ep in catalog:
         renames = {
-            **{f"{{{k}}}": f"{{{v}}}" for k, v in ep.path_param_map.items() if k != v},
+            **{f"{{{k}}}": f"{{{v}}}" for k, v in ep.path_param_renames.items()},
             **ep.response_field_renames,
         }
         dropped = [f"body.{k} dropped" for k in ep.dropped_request_fields]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from flexmigrate.catalog import Catalog, catalog_from_data, load_catalog, media_type
+from flexmigrate.catalog import Catalog, CatalogError, catalog_from_data, load_catalog, media_type
 from flexmigrate.cli import main
 
 _CATALOG = load_catalog()
@@ -204,12 +204,51 @@ def test_response_field_renames_are_the_fields_only_on_one_side(ep):
         assert (old in renames) == (old != new)
 
 
-def test_response_field_renames_from_data():
+def test_response_field_map_is_derived_from_the_renames():
     data = _raw_data()
     raw = copy.deepcopy(data["endpoints"][0])
-    raw["response_field_map"] = {"same": "same", "before": "after"}
+    raw["response_fields"] = ["same", "before"]
+    raw["response_field_renames"] = {"before": "after"}
     data["endpoints"] = [raw]
-    assert catalog_from_data(data).endpoints[0].response_field_renames == {"before": "after"}
+    ep = catalog_from_data(data).endpoints[0]
+    assert ep.response_field_renames == {"before": "after"}
+    assert ep.response_field_map == {"same": "same", "before": "after"}
+
+
+def _broken(change) -> str:
+    data = _raw_data()
+    change(data)
+    with pytest.raises(CatalogError) as caught:
+        catalog_from_data(data)
+    return str(caught.value)
+
+
+def test_an_identity_rename_is_refused():
+    def change(data):
+        data["endpoints"][0]["response_field_renames"]["id"] = "id"
+
+    assert "maps id to itself; list only what changes" in _broken(change)
+
+
+def test_path_parameters_that_do_not_line_up_are_refused():
+    def change(data):
+        data["endpoints"][0]["path_param_renames"] = {"clusterName": "name"}  # restoreId left unmapped
+
+    assert "the retired path's parameters, renamed, are" in _broken(change)
+
+
+def test_a_list_item_that_is_no_endpoint_is_refused():
+    def change(data):
+        data["endpoints"][1]["list_item"] = "no_such_endpoint"
+
+    assert "list_item 'no_such_endpoint' is not an endpoint" in _broken(change)
+
+
+def test_a_missing_field_names_its_endpoint():
+    def change(data):
+        del data["endpoints"][2]["response_fields"]
+
+    assert _broken(change).startswith(f"endpoint {_raw_data()['endpoints'][2]['key']!r}: missing")
 
 
 def test_dropped_request_fields_for_download_are_what_flex_rejects(catalog: Catalog):
@@ -251,11 +290,9 @@ def test_catalog_json_round_trips_to_the_data(capsys):
             assert printed[side]["path"] == raw[side]["path"]
             assert printed[side]["media_type"] == fmt.format(version=raw[side]["accept_version"])
         assert printed["old"]["sunset"] == raw["old"].get("sunset")
-        assert printed["path_param_map"] == raw["path_param_map"]
-        renames = {k: v for k, v in raw["response_field_map"].items() if k != v}
-        assert printed["response_field_renames"] == renames
-        request = raw.get("request_field_map") or {}
-        assert printed["dropped_request_fields"] == [k for k, v in request.items() if v is None]
+        assert printed["path_param_renames"] == raw["path_param_renames"]
+        assert printed["response_field_renames"] == raw["response_field_renames"]
+        assert printed["dropped_request_fields"] == raw.get("request_fields_dropped", [])
     # And the loader agrees with both.
     loaded = load_catalog()
     assert [e["old"]["path"] for e in out["endpoints"]] == [ep.old.path for ep in loaded]

@@ -97,10 +97,11 @@ def _renamed_catalog():
     data = copy.deepcopy(data)
     for ep in data["endpoints"]:
         ep["new"]["accept_version"] = "2031-02-03"
-        if "clusterName" in ep["response_field_map"]:
-            ep["response_field_map"]["clusterName"] = "sourceName"
-        if ep["request_field_map"] and "targetProjectId" in ep["request_field_map"]:
-            ep["request_field_map"]["targetProjectId"] = "targetProjectId"
+        if "clusterName" in ep["response_field_renames"]:
+            ep["response_field_renames"]["clusterName"] = "sourceName"
+        dropped = ep.get("request_fields_dropped", [])
+        if "targetProjectId" in dropped:
+            dropped.remove("targetProjectId")
     return catalog_from_data(data)
 
 

@@ -158,7 +158,10 @@ def _catalog_with_extra_endpoint():
     extra["new"]["path"] = (
         "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/exportJobs/{exportJobId}"
     )
-    extra["path_param_map"] = {"groupId": "groupId", "clusterName": "name", "exportId": "exportJobId"}
+    extra["path_param_renames"] = {"clusterName": "name", "exportId": "exportJobId"}
+    data["path_patterns"]["exportId"] = data["path_patterns"]["exportJobId"] = data["path_patterns"][
+        "restoreId"
+    ]
     data["endpoints"].append(extra)
     return catalog_from_data(data, CATALOG.extra)
 
