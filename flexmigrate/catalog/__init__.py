@@ -171,7 +171,7 @@ class Endpoint:
         return self.list_item is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one catalog is one object: hashed by identity
 class Catalog:
     """All endpoint pairs plus the facts common to every Atlas endpoint."""
 

@@ -37,6 +37,10 @@ class IdSpec:
 @dataclass(frozen=True)
 class Settings:
     group_id: str
+    # No defaults here: they are written once, in the catalog (check.json "defaults").
+    concurrency: int
+    timeout: float
+    max_attempts: int
     clusters: tuple[str, ...] = ()  # empty: every cluster of the project
     resources: tuple[str, ...] = ("restores",)
     ids: tuple[IdSpec, ...] = ()  # named on the command line
@@ -49,9 +53,6 @@ class Settings:
     noise_fetch: bool = False
     rules: Rules = field(default_factory=Rules)
     max_mismatch_rate: float | None = None
-    concurrency: int = 8
-    timeout: float = 30.0
-    max_attempts: int = 5
     rate_limit_scale: float = 1.0
     base_url: str | None = None
     ca_bundle: str | None = None

@@ -77,7 +77,11 @@ def _media_types(f: Facts) -> dict[str, str]:
     return {family: f.catalog.media_type(f.version(family)) for family in FAMILIES}
 
 
-@cache
 def facts() -> Facts:
-    catalog = load_catalog()
+    """The facts of the catalog in force (``load_catalog``), built once per catalog."""
+    return _facts(load_catalog())
+
+
+@cache
+def _facts(catalog: Catalog) -> Facts:
     return Facts(catalog=catalog, data=catalog.section("sandbox"))

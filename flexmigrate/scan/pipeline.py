@@ -54,9 +54,13 @@ class ScanOptions:
         )
 
 
-@cache
 def _prefilter() -> Prefilter:
-    return Prefilter(load_catalog().prefilter_tokens())
+    return _prefilter_for(load_catalog().prefilter_tokens())
+
+
+@cache
+def _prefilter_for(tokens: tuple[bytes, ...]) -> Prefilter:
+    return Prefilter(tokens)
 
 
 def _one_line(exc: BaseException) -> str:
