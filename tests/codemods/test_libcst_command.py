@@ -142,3 +142,29 @@ def test_help_describes_the_command(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "--unsafe-fixes" in done.stdout and "--report-comments" in done.stdout
     assert "Flex" in done.stdout
+
+
+def test_the_repositorys_own_codemods_folder_serves_the_command(tmp_path: Path) -> None:
+    """From a clone, the top-level codemods/ folder (not installed) is where libcst finds the command."""
+    repo = Path(__file__).resolve().parents[2]
+    assert (repo / ".libcst.codemod.yaml").read_text("utf-8").count("'codemods'") == 1
+    target = tmp_path / "own_header.py"
+    target.write_text(OWN_HEADER, "utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "libcst.tool",
+            "codemod",
+            "migrate_to_flex.MigrateToFlex",
+            "--no-format",
+            "--hide-progress",
+            str(target),
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.read_text("utf-8") == _expected(OWN_HEADER, unsafe=False)
