@@ -185,6 +185,7 @@ class Catalog:
     errors: Mapping[str, Any]
     legacy_v1: Mapping[str, Any]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    _validated: set[str] = field(default_factory=set, repr=False)  # sections already checked
 
     def __post_init__(self) -> None:
         keys = [ep.key for ep in self.endpoints]
@@ -264,10 +265,18 @@ class Catalog:
         return tuple(sorted(t.encode() for t in chosen))
 
     def section(self, name: str) -> Any:
-        """A catalog data file other than the endpoint list (rate limits, ...), parsed."""
+        """A catalog data file other than the endpoint list (rate limits, ...), parsed and validated.
+
+        Each section is checked against its JSON Schema (``catalog/schemas/NAME.schema.json``) the
+        first time it is read, so the scanner, which reads none, never pays for it.
+        """
         if name not in self.extra:
             raise KeyError(f"no catalog section {name!r}")
-        return self.extra[name]
+        data = self.extra[name]
+        if name not in self._validated:
+            _validate_section(name, data)
+            self._validated.add(name)
+        return data
 
 
 def media_type(version: str) -> str:
@@ -309,6 +318,20 @@ def _endpoint(raw: Mapping[str, Any], media_type_format: str) -> Endpoint:
         list_item=raw.get("list_item"),
         notes=raw.get("notes", ""),
     )
+
+
+def _validate_section(name: str, data: Any) -> None:
+    """Refuse a section that does not match its schema (one line: the section, the place, the problem)."""
+    schema_file = resources.files(__package__).joinpath("schemas", f"{name}.schema.json")
+    if not schema_file.is_file():
+        return  # a section of one's own catalog without a schema: read as it is
+    from jsonschema import Draft202012Validator  # only when a section is first read
+
+    validator = Draft202012Validator(json.loads(schema_file.read_text("utf-8")))
+    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise CatalogError(f"{name}.json at {where}: {error.message}")
 
 
 def catalog_from_data(data: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> Catalog:

@@ -304,3 +304,51 @@ def test_catalog_table_lists_every_endpoint(capsys, monkeypatch):
     out = capsys.readouterr().out
     for ep in _ENDPOINTS:
         assert ep.key in out and ep.old.path in out and ep.new.path in out
+
+
+# --------------------------------------------------------------------------------------------------
+# The other sections, validated by their JSON Schemas when first read
+# --------------------------------------------------------------------------------------------------
+
+
+def _section_error(name: str, change) -> str:
+    shipped = load_catalog()
+    extra = copy.deepcopy(dict(shipped.extra))
+    change(extra[name])
+    catalog = catalog_from_data(_raw_data(), extra)
+    with pytest.raises(CatalogError) as caught:
+        catalog.section(name)
+    return str(caught.value)
+
+
+def test_the_shipped_sections_are_valid():
+    catalog = load_catalog()
+    for name in catalog.extra:
+        catalog.section(name)
+
+
+def test_a_section_value_of_the_wrong_type_is_refused():
+    def change(check):
+        check["defaults"]["concurrency"] = "8"
+
+    assert (
+        _section_error("check", change) == "check.json at defaults/concurrency: '8' is not of type 'integer'"
+    )
+
+
+def test_a_fact_without_its_source_is_refused():
+    def change(sandbox):
+        del sandbox["rate_limits"]["_source"]
+
+    assert (
+        _section_error("sandbox", change) == "sandbox.json at rate_limits: '_source' is a required property"
+    )
+
+
+def test_an_unknown_check_section_key_is_refused():
+    def change(check):
+        check["paginaton"] = {}
+
+    assert "Additional properties are not allowed ('paginaton' was unexpected)" in _section_error(
+        "check", change
+    )
