@@ -1,1 +1,1 @@
-"""Report models (findings of the scanner, results of the checker) and one renderer per format."""
+"""One renderer per output format, over the models (``flexmigrate.models``) only."""

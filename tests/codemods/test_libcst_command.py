@@ -16,10 +16,11 @@ import pytest
 
 from flexmigrate.codemods.fixer import fix_source
 from flexmigrate.models.fix_policy import FixPolicy
+from tests.codemods.libcst_runner import USER_CONFIG, run_libcst_command
 
 pytestmark = pytest.mark.timeout(180)
 
-CONFIG = "modules:\n- 'flexmigrate.codemods'\n"
+CONFIG = USER_CONFIG
 
 SHARED_SESSION = textwrap.dedent(
     """\
@@ -66,20 +67,7 @@ def _tree(tmp_path: Path) -> Path:
 
 
 def _run(cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "libcst.tool",
-        "codemod",
-        "migrate_to_flex.MigrateToFlex",
-        "--no-format",
-        "--jobs",
-        "1",
-        "--hide-progress",
-        *extra,
-        "pkg",
-    ]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=150)
+    return run_libcst_command(cwd, *extra)
 
 
 def _expected(source: str, unsafe: bool) -> str:
@@ -150,21 +138,6 @@ def test_the_repositorys_own_codemods_folder_serves_the_command(tmp_path: Path) 
     assert (repo / ".libcst.codemod.yaml").read_text("utf-8").count("'codemods'") == 1
     target = tmp_path / "own_header.py"
     target.write_text(OWN_HEADER, "utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "libcst.tool",
-            "codemod",
-            "migrate_to_flex.MigrateToFlex",
-            "--no-format",
-            "--hide-progress",
-            str(target),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=150,
-    )
+    done = run_libcst_command(repo, target=str(target))
     assert done.returncode == 0, done.stderr
     assert target.read_text("utf-8") == _expected(OWN_HEADER, unsafe=False)

@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from flexmigrate.cli import main
+from tests.codemods.libcst_runner import USER_CONFIG, run_libcst_command
 
 HEAD = 'import requests\n\nBASE = "https://cloud.mongodb.com/api/atlas/v2"\n\n\n'
 
@@ -197,29 +197,12 @@ COMMENT_CASES = [c for c in CASES if c.comment is not None]
 
 def test_the_libcst_command_honours_suppression_comments(tmp_path: Path) -> None:
     """One run of ``python -m libcst.tool codemod`` over a file per comment case."""
-    (tmp_path / ".libcst.codemod.yaml").write_text("modules:\n- 'flexmigrate.codemods'\n", "utf-8")
+    (tmp_path / ".libcst.codemod.yaml").write_text(USER_CONFIG, "utf-8")
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     for case in COMMENT_CASES:
         (pkg / f"{case.name.replace('-', '_')}.py").write_text(case.before(), "utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "libcst.tool",
-            "codemod",
-            "migrate_to_flex.MigrateToFlex",
-            "--no-format",
-            "--jobs",
-            "1",
-            "--hide-progress",
-            "pkg",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=150,
-    )
+    done = run_libcst_command(tmp_path)
     assert done.returncode == 0, done.stderr
     for case in COMMENT_CASES:
         got = (pkg / f"{case.name.replace('-', '_')}.py").read_text("utf-8")

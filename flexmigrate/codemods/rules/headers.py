@@ -459,21 +459,7 @@ class _CallHeaders:
         target, value = assigned[0]
         if not (isinstance(value, cst.Call) and self._is_factory(value.func)):
             return Receiver("unknown", defined_at=target)
-        source = Source()
-        arg = flow.keyword_arg(value, "headers")
-        if arg is not None:
-            self._mapping_sites(arg.value, source)
-        for use in headers:
-            if flow.is_store(self.ctx, use):
-                owner = self.ctx.parent(use)
-                assign = self.ctx.parent(owner) if isinstance(owner, cst.AssignTarget) else None
-                if isinstance(assign, cst.Assign):
-                    self._mapping_sites(assign.value, source)
-                else:
-                    source.opaque.append(use)
-            else:
-                self._mutation_sites(use, source, editable=False)
-        return Receiver("session", source, target)
+        return Receiver("session", self._client_headers(value, headers), target)
 
     def _is_factory(self, func: cst.BaseExpression) -> bool:
         name = flow.dotted_name(func)
@@ -492,14 +478,20 @@ class _CallHeaders:
     def _session_headers(self, bound: flow.Binding, factory: cst.Call) -> Source:
         """What the session or client sends: its constructor's ``headers=`` and every later change
         to ``.headers`` (item assignment, ``update``, ``setdefault``, replacement)."""
+        reads = []
+        for use in bound.uses(self.ctx):
+            attr = self.ctx.parent(use)
+            if isinstance(attr, cst.Attribute) and attr.value is use and attr.attr.value == "headers":
+                reads.append(attr)
+        return self._client_headers(factory, reads)
+
+    def _client_headers(self, factory: cst.Call, header_attrs: list[cst.Attribute]) -> Source:
+        """The factory's ``headers=`` and what each ``<client>.headers`` in ``header_attrs`` does to them."""
         source = Source()
         arg = flow.keyword_arg(factory, "headers")
         if arg is not None:
             self._mapping_sites(arg.value, source)
-        for use in bound.uses(self.ctx):
-            attr = self.ctx.parent(use)
-            if not (isinstance(attr, cst.Attribute) and attr.value is use and attr.attr.value == "headers"):
-                continue
+        for attr in header_attrs:
             if flow.is_store(self.ctx, attr):
                 target = self.ctx.parent(attr)
                 assign = self.ctx.parent(target) if isinstance(target, cst.AssignTarget) else None
