@@ -234,15 +234,10 @@ class Catalog:
     def new_versions(self) -> frozenset[str]:
         return frozenset(ep.new.version for ep in self.endpoints)
 
-    def prefilter_tokens(self) -> tuple[bytes, ...]:
-        """Byte strings at least one of which every retired call site must contain.
-
-        Derived from the data so that a new mapping cannot be forgotten: a smallest set of literal
-        path segments such that every retired path contains one that its replacement lacks (greedy
-        set cover over the retired-only segments; ties go to the segment deeper in the path, which is
-        the more specific one), plus every retired operation name and alias.
-        A file containing none of them is never parsed.
-        """
+    def retired_segments(self) -> tuple[str, ...]:
+        """A smallest set of literal path segments such that every retired path holds one its
+        replacement lacks (greedy set cover over the retired-only segments; ties go to the segment
+        deeper in the path, the more specific one).  Today: ``tenant``."""
         retired_only = {
             ep.key: {s for s in ep.old.segments() if not s.startswith("{")} - set(ep.new.segments())
             for ep in self.endpoints
@@ -260,9 +255,19 @@ class Catalog:
             best = max(candidates, key=lambda s: (sum(s in retired_only[k] for k in uncovered), depth[s]))
             chosen.add(best)
             uncovered = {k for k in uncovered if best not in retired_only[k]}
-        for ep in self.endpoints:
-            chosen.update(ep.old.names)
-        return tuple(sorted(t.encode() for t in chosen))
+        return tuple(sorted(chosen))
+
+    def retired_names(self) -> tuple[str, ...]:
+        """Every retired operation ID and historical alias."""
+        return tuple(sorted({name for ep in self.endpoints for name in ep.old.names}))
+
+    def prefilter_tokens(self) -> tuple[bytes, ...]:
+        """Byte strings at least one of which every retired call site must contain.
+
+        Derived from the data so that a new mapping cannot be forgotten: the retired segments and
+        every retired operation name and alias.  A file containing none of them is never parsed.
+        """
+        return tuple(sorted(t.encode() for t in {*self.retired_segments(), *self.retired_names()}))
 
     def section(self, name: str) -> Any:
         """A catalog data file other than the endpoint list (rate limits, ...), parsed and validated.

@@ -17,6 +17,7 @@ from typing import Sequence
 from flexmigrate.catalog import load_catalog
 from flexmigrate.models.fix_policy import FixPolicy
 from flexmigrate.models.scan_results import FileResult, ScanResult
+from flexmigrate.scan.candidates import CandidateTest
 from flexmigrate.scan.discover import discover
 from flexmigrate.scan.prefilter import Prefilter
 from flexmigrate.scan.source import SourceError, decode
@@ -55,12 +56,24 @@ class ScanOptions:
 
 
 def _prefilter() -> Prefilter:
-    return _prefilter_for(load_catalog().prefilter_tokens())
+    catalog = load_catalog()
+    words = {s for ep in catalog.endpoints for s in ep.old.segments() if not s.startswith("{")}
+    return _prefilter_for(catalog.prefilter_tokens(), tuple(sorted(w.encode() for w in words)))
 
 
 @cache
-def _prefilter_for(tokens: tuple[bytes, ...]) -> Prefilter:
-    return Prefilter(tokens)
+def _prefilter_for(tokens: tuple[bytes, ...], path_words: tuple[bytes, ...]) -> Prefilter:
+    return Prefilter(tokens, path_words)
+
+
+def _candidates() -> CandidateTest:
+    catalog = load_catalog()
+    return _candidates_for(catalog.retired_segments(), catalog.retired_names())
+
+
+@cache
+def _candidates_for(segments: tuple[str, ...], names: tuple[str, ...]) -> CandidateTest:
+    return CandidateTest(segments, names)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -83,13 +96,22 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
             return result
         if not _prefilter().may_match(raw):
             return result
+    try:
+        source = decode(raw)
+    except SourceError as exc:
+        result.parsed = True
+        result.error = str(exc)
+        return result
+    # The exact second stage: only a file whose tokens can form a retired call reaches libcst
+    # (comments count too when they are to be reported).
+    if not options.report_comments and not _candidates().may_hold_call(source.text):
+        return result
     result.parsed = True
     import libcst as cst  # imported only once a file can hold a retired call
 
     from flexmigrate.codemods.fixer import check_source, fix_source
 
     try:
-        source = decode(raw)
         if options.fix:
             outcome = fix_source(source.text, path=str(path), policy=options.policy)
         else:

@@ -1,0 +1,87 @@
+"""The second filter stage: only files whose tokens can form a retired call reach libcst.
+
+Recall first: every codemod fixture (pairs and no-ops, URLs and rules) goes through ``scan`` from
+disk and must give exactly the findings the fix loop gives on its text.  Then the near misses of
+the scanner's reports ("Maintenant", ``tenant_id``, ``/tenants/{id}``, a comment) are never parsed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flexmigrate.catalog import load_catalog
+from flexmigrate.codemods.fixer import check_source
+from flexmigrate.scan.candidates import CandidateTest
+from flexmigrate.scan.pipeline import ScanOptions, scan
+
+FIXTURES = Path(__file__).resolve().parents[1] / "codemods" / "fixtures"
+ALL = sorted(p for p in FIXTURES.rglob("*.py") if not p.name.endswith(".after.py"))
+CATALOG = load_catalog()
+TEST = CandidateTest(CATALOG.retired_segments(), CATALOG.retired_names())
+
+
+def _key(f) -> tuple:
+    return (f.line, f.column, f.rule, f.fix, f.message)
+
+
+@pytest.mark.parametrize("fixture", ALL, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_fixture_is_found_through_the_scanner(fixture: Path, tmp_path: Path) -> None:
+    target = tmp_path / fixture.name
+    target.write_bytes(fixture.read_bytes())
+    options = ScanOptions(report_comments=fixture.parent.name == "comments")
+    result = scan([target], options)
+    expected = check_source(fixture.read_text("utf-8"), path=str(target), policy=options.policy)
+    assert [_key(f) for f in result.findings] == [_key(f) for f in expected]
+    if expected:
+        assert result.files[0].parsed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        's = "Maintenant, il faut partir"\n',
+        "def f(tenant_id):\n    return {'tenant_id': tenant_id}\n",
+        'url = f"{base}/tenants/{tid}/users"\n',
+        "# call /backup/tenant/restores here one day\nx = 1\n",
+        '"""The tenant is the customer: every tenant has its own schema."""\n',
+        "tenant = get_tenant()\nprint(tenant.name)\n",
+        'route = "/api/v1/tenant-admin/settings"\n',
+    ],
+)
+def test_near_misses_do_not_reach_libcst(text: str) -> None:
+    assert not TEST.may_hold_call(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'u = f"{base}/groups/{g}/clusters/{c}/backup/tenant/restores/{r}"\n',
+        'u = "/backup/tenant/restore%s" % x\n',
+        'u = f"{base}/backup/tenant{suffix}"\n',
+        'parts = ["groups", g, "clusters", c, "backup", "tenant", "snapshots"]\n',
+        'u = base + "/backup/" + "tenant/download"\n',
+        "api.getBackupTenantRestore(group_id, cluster, restore_id)\n",
+        'op = "listBackupTenantRestores"\n',
+        "s = '/backup/tenant\\\\nx'\n",
+    ],
+)
+def test_what_can_form_a_retired_call_does(text: str) -> None:
+    assert TEST.may_hold_call(text)
+
+
+def test_a_file_tokenize_cannot_read_goes_on_to_the_parser(tmp_path: Path) -> None:
+    target = tmp_path / "broken.py"
+    target.write_text('x = "/backup/tenant/restores\n', "utf-8")
+    result = scan([target])
+    assert result.files[0].parsed and result.files[0].error
+
+
+def test_a_large_unrelated_file_with_one_call_is_still_found(tmp_path: Path) -> None:
+    call = 'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
+    noise = "".join(f"def f{i}(tenant_id):\n    return 'Maintenant {i}'\n\n" for i in range(3000))
+    target = tmp_path / "big.py"
+    target.write_text(noise + call + noise, "utf-8")
+    result = scan([target])
+    assert [f.rule for f in result.findings if f.rule.startswith("FM1")] == ["FM101"]
