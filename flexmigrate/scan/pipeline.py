@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Sequence
 
-from flexmigrate.catalog import load_catalog
+from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.models.fix_policy import FixPolicy
 from flexmigrate.models.scan_results import FileResult, ScanResult
 from flexmigrate.scan.candidates import CandidateTest
@@ -56,24 +56,39 @@ class ScanOptions:
 
 
 def _prefilter() -> Prefilter:
-    catalog = load_catalog()
-    words = {s for ep in catalog.endpoints for s in ep.old.segments() if not s.startswith("{")}
-    return _prefilter_for(catalog.prefilter_tokens(), tuple(sorted(w.encode() for w in words)))
+    return _prefilter_for(load_catalog())
 
 
 @cache
-def _prefilter_for(tokens: tuple[bytes, ...], path_words: tuple[bytes, ...]) -> Prefilter:
-    return Prefilter(tokens, path_words)
+def _prefilter_for(catalog: Catalog) -> Prefilter:
+    words = {s for ep in catalog.endpoints for s in ep.old.segments() if not s.startswith("{")}
+    letters = "".join(sorted(set("".join(catalog.retired_segments()))))
+    return Prefilter(catalog.prefilter_tokens(), sorted(w.encode() for w in words), letters)
 
 
 def _candidates() -> CandidateTest:
-    catalog = load_catalog()
-    return _candidates_for(catalog.retired_segments(), catalog.retired_names())
+    return _candidates_for(load_catalog())
 
 
 @cache
-def _candidates_for(segments: tuple[str, ...], names: tuple[str, ...]) -> CandidateTest:
-    return CandidateTest(segments, names)
+def _candidates_for(catalog: Catalog) -> CandidateTest:
+    return CandidateTest(catalog.retired_segments(), catalog.retired_names())
+
+
+def worth_parsing(raw: bytes, options: ScanOptions) -> bool:
+    """Both filter stages: the byte prefilter, then the token test on the decoded text.
+
+    A file that cannot be decoded is worth "parsing": ``process_file`` then reports why.
+    """
+    if not _prefilter().may_match(raw):
+        return False
+    if options.report_comments:  # comments are reported too: every prefiltered file is read whole
+        return True
+    try:
+        text = decode(raw).text
+    except SourceError:
+        return True
+    return _candidates().may_hold_call(text)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -84,8 +99,8 @@ def _one_line(exc: BaseException) -> str:
 def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> FileResult:
     """Everything the scanner does to one file; never raises for a problem with the file.
 
-    ``raw`` is the file's content when the caller has already read and prefiltered it; without it
-    the file is read and prefiltered here.
+    ``raw`` is the file's content when the caller has already read it and found it
+    :func:`worth_parsing`; without it the file is read and filtered here.
     """
     result = FileResult(path)
     if raw is None:
@@ -94,17 +109,13 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
         except OSError as exc:
             result.error = f"cannot read: {exc.strerror or exc}"
             return result
-        if not _prefilter().may_match(raw):
+        if not worth_parsing(raw, options):
             return result
     try:
         source = decode(raw)
     except SourceError as exc:
         result.parsed = True
         result.error = str(exc)
-        return result
-    # The exact second stage: only a file whose tokens can form a retired call reaches libcst
-    # (comments count too when they are to be reported).
-    if not options.report_comments and not _candidates().may_hold_call(source.text):
         return result
     result.parsed = True
     import libcst as cst  # imported only once a file can hold a retired call
@@ -178,7 +189,7 @@ def _jobs(options: ScanOptions, count: int) -> int:
 def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> ScanResult:
     options = replace(options, roots=tuple(Path(p).resolve() for p in paths))
     found = discover(paths, exclude=options.exclude, use_default_excludes=options.default_excludes)
-    # The prefilter runs here, in the parent, so only files worth parsing are shipped to workers.
+    # Both filter stages run here, in the parent, so only files worth parsing are shipped to workers.
     candidates: list[tuple[Path, bytes | None]] = []
     results: dict[Path, FileResult] = {}
     for path in found.files:
@@ -186,7 +197,7 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
             raw: bytes | None = path.read_bytes()
         except OSError:
             raw = None  # process_file reads again and reports the error
-        if raw is None or _prefilter().may_match(raw):
+        if raw is None or worth_parsing(raw, options):
             candidates.append((path, raw))
         else:
             results[path] = FileResult(path)

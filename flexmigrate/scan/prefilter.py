@@ -11,26 +11,43 @@ import re
 from typing import Iterable
 
 
-# A backslash escape that may spell a letter of a segment (``\x74enant``): such a file is looked at
-# more closely when it also holds another literal segment of a retired path.
-_ESCAPE = re.compile(rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{|[0-7]{3})")
+def _escapes(letters: Iterable[str]) -> re.Pattern[bytes] | None:
+    r"""Backslash escapes that spell one of ``letters`` (``\x74``, ``\u0074``, ``\164``, ``\N{...}``)."""
+    letters = set(letters)
+    if not letters:
+        return None
+    forms: set[bytes] = {re.escape(b"\\N{")}
+    for letter in letters:
+        code = ord(letter)
+        forms.add(re.escape(b"\\x") + b"(?i:%02x)" % code)
+        forms.add(re.escape(b"\\u") + b"(?i:%04x)" % code)
+        forms.add(re.escape(b"\\U") + b"(?i:%08x)" % code)
+        forms.add(re.escape(b"\\") + b"%03o" % code)
+    return re.compile(b"|".join(sorted(forms)))
 
 
 class Prefilter:
-    def __init__(self, tokens: Iterable[bytes], path_words: Iterable[bytes] = ()) -> None:
+    r"""The tokens, or an escape of a token's letter beside another literal word of a retired path.
+
+    The second form keeps ``"/backup/\x74enant/..."`` (a segment spelled with an escape) from
+    slipping past: such files are rare, and the token stage after this one looks at them exactly.
+    """
+
+    def __init__(
+        self, tokens: Iterable[bytes], path_words: Iterable[bytes] = (), escape_letters: str = ""
+    ) -> None:
         tokens = sorted(set(tokens), key=len, reverse=True)
         if not tokens:
             raise ValueError("the prefilter needs at least one token")
         self._pattern = re.compile(b"|".join(re.escape(t) for t in tokens))
         words = sorted(set(path_words), key=len, reverse=True)
         self._words = re.compile(b"|".join(re.escape(w) for w in words)) if words else None
+        self._escape = _escapes(escape_letters) if words else None
 
     def may_match(self, data: bytes) -> bool:
         """True if ``data`` contains a token (or an escape beside a retired path word): parse it."""
         if self._pattern.search(data) is not None:
             return True
-        return (
-            self._words is not None
-            and _ESCAPE.search(data) is not None
-            and self._words.search(data) is not None
-        )
+        if self._escape is None or self._words is None:
+            return False
+        return self._escape.search(data) is not None and self._words.search(data) is not None

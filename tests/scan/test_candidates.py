@@ -85,3 +85,12 @@ def test_a_large_unrelated_file_with_one_call_is_still_found(tmp_path: Path) -> 
     target.write_text(noise + call + noise, "utf-8")
     result = scan([target])
     assert [f.rule for f in result.findings if f.rule.startswith("FM1")] == ["FM101"]
+
+
+def test_one_worker_and_many_give_the_same_findings(tmp_path: Path) -> None:
+    for i, fixture in enumerate(ALL):
+        (tmp_path / f"f{i:03d}_{fixture.name}").write_bytes(fixture.read_bytes())
+    one = scan([tmp_path], ScanOptions(jobs=1))
+    many = scan([tmp_path], ScanOptions(jobs=2))
+    assert len(one.findings) > 50
+    assert [(f.path, *_key(f)) for f in one.findings] == [(f.path, *_key(f)) for f in many.findings]
