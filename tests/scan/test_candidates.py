@@ -94,3 +94,20 @@ def test_one_worker_and_many_give_the_same_findings(tmp_path: Path) -> None:
     many = scan([tmp_path], ScanOptions(jobs=2))
     assert len(one.findings) > 50
     assert [(f.path, *_key(f)) for f in one.findings] == [(f.path, *_key(f)) for f in many.findings]
+
+
+def test_no_candidate_no_libcst(tmp_path: Path) -> None:
+    """``--version`` and a scan whose files hold no candidate never import libcst (nor httpx)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "multi_tenant.py").write_text("def f(tenant_id):\n    return 'Maintenant'\n", "utf-8")
+    probe = (
+        "import sys\n"
+        "from flexmigrate.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        f"code = main(['scan', '--isolated', {str(tmp_path)!r}])\n"
+        "print(code, 'libcst' in sys.modules, 'httpx' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-1] == "0 False False", done.stdout + done.stderr
