@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flexmigrate.models.config_keys import unknown_key_message
+
 __all__ = [
     "Credentials",
     "ABSENT",
@@ -184,7 +186,7 @@ def _coerce(cls: type, value: Any) -> Any:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(value) - names
         if unknown:
-            raise ValueError(f"unknown {cls.__name__} setting(s): {', '.join(sorted(unknown))}")
+            raise ValueError(unknown_key_message(cls.__name__, sorted(unknown)[0], sorted(names)))
         kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
         return cls(**kwargs)
     raise ValueError(f"expected a table for {cls.__name__}, got {type(value).__name__}")
@@ -196,7 +198,7 @@ def config_from_mapping(data: Mapping[str, Any], base: SandboxConfig | None = No
     names = {f.name for f in dataclasses.fields(SandboxConfig)}
     unknown = set(data) - names
     if unknown:
-        raise ValueError(f"unknown sandbox setting(s): {', '.join(sorted(unknown))}")
+        raise ValueError(unknown_key_message("sandbox settings", sorted(unknown)[0], sorted(names)))
     changes: dict[str, Any] = {}
     for key, value in data.items():
         if key == "faults":

@@ -199,3 +199,20 @@ def test_port_in_use_is_an_error_not_a_hang(sandbox, capsys):
         pass
     assert main(["sandbox", "--port", str(sandbox.port)]) == 2
     assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("seeed = 3", "sandbox settings: unknown key 'seeed'; did you mean 'seed'?"),
+        ("[faults]\nlatncy = 'fixed'", "FaultConfig: unknown key 'latncy'; did you mean 'latency'?"),
+    ],
+)
+def test_an_unknown_scenario_key_names_the_nearest_one(tmp_path, capsys, content, message):
+    from flexmigrate.cli import main
+
+    scenario = tmp_path / "typo.toml"
+    scenario.write_text(content)
+    assert main(["sandbox", "--config", str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
