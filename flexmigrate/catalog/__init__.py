@@ -257,6 +257,10 @@ class Catalog:
             uncovered = {k for k in uncovered if best not in retired_only[k]}
         return tuple(sorted(chosen))
 
+    def retired_path_words(self) -> tuple[str, ...]:
+        """Every literal segment of a retired path (``api``, ``groups``, ``backup``, ``tenant``, ...)."""
+        return tuple(sorted({s for ep in self.endpoints for s in ep.old.segments() if not s.startswith("{")}))
+
     def retired_names(self) -> tuple[str, ...]:
         """Every retired operation ID and historical alias."""
         return tuple(sorted({name for ep in self.endpoints for name in ep.old.names}))

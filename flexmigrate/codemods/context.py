@@ -7,8 +7,6 @@ engine can import the rules without a cycle.
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -17,8 +15,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from flexmigrate.catalog import Catalog, Endpoint
 from flexmigrate.models.findings import Edit, Finding, FixKind
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+from flexmigrate.models.lines import LineIndex
 
 
 @dataclass(frozen=True)
@@ -61,12 +58,10 @@ class ModuleContext:
     catalog: Catalog
     options: AnalyzeOptions
     endpoint_calls: list[EndpointCall] = field(default_factory=list)
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _lines: LineIndex = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        starts.extend(m.end() for m in _NEWLINE.finditer(self.source))
-        self._line_starts = starts
+        self._lines = LineIndex(self.source)
 
     @property
     def module(self) -> cst.Module:
@@ -77,7 +72,7 @@ class ModuleContext:
 
     def offset(self, line: int, column: int) -> int:
         """Offset in ``source`` of a libcst (1-based line, 0-based column) position."""
-        return self._line_starts[line - 1] + column
+        return self._lines.offset(line, column)
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         """``(start, end)`` offsets of ``node`` in the source text (without surrounding whitespace)."""
@@ -86,8 +81,7 @@ class ModuleContext:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset."""
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        return self._lines.line_col(offset)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.wrapper.resolve(ParentNodeProvider).get(node)

@@ -17,8 +17,6 @@ or :func:`fix_source`; nothing else filters, settles or applies findings.  The s
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
@@ -29,6 +27,7 @@ from flexmigrate.codemods.suppress import Suppressions, parse_suppressions
 from flexmigrate.models.edits import apply_edits, select_fixes, units
 from flexmigrate.models.findings import Edit, Finding, FixKind
 from flexmigrate.models.fix_policy import FixPolicy
+from flexmigrate.models.lines import LineIndex
 
 __all__ = ["MAX_FIX_PASSES", "FixOutcome", "check_source", "fix_source", "settle"]
 
@@ -158,13 +157,6 @@ def fix_source(
     return FixOutcome(current, applied + sorted(findings, key=Finding.sort_key))
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
-
-
 def _carried(
     before: list[Finding], chosen: list[Finding], edits: list[Edit], old: str, new: str, after: list[Finding]
 ) -> list[Finding]:
@@ -176,28 +168,23 @@ def _carried(
     """
     picked = {id(f) for f in chosen}
     seen = {(f.rule, f.line, f.column) for f in after}
-    old_starts, new_starts = _line_starts(old), _line_starts(new)
+    old_lines, new_lines = LineIndex(old), LineIndex(new)
     ordered = sorted(set(edits))
     out = []
     for f in before:
         if id(f) in picked or f.fix is not FixKind.MANUAL or f.applied:
             continue
-        start = old_starts[f.line - 1] + f.column - 1
-        end = old_starts[(f.end_line or f.line) - 1] + (f.end_column or f.column) - 1
+        start = old_lines.offset(f.line, f.column - 1)
+        end = old_lines.offset(f.end_line or f.line, (f.end_column or f.column) - 1)
         if any(e.start < end and start < e.end for e in ordered):
             continue
         shift = sum(len(e.text) - (e.end - e.start) for e in ordered if e.end <= start)
         shift_end = sum(len(e.text) - (e.end - e.start) for e in ordered if e.end <= end)
-        line, col = _line_col(new_starts, start + shift)
-        end_line, end_col = _line_col(new_starts, end + shift_end)
+        line, col = new_lines.line_col(start + shift)
+        end_line, end_col = new_lines.line_col(end + shift_end)
         if (f.rule, line, col) in seen:
             continue
         out.append(
             replace(f, line=line, column=col, end_line=end_line, end_column=end_col, edits=(), unit=None)
         )
     return out
-
-
-def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    line = bisect.bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1

@@ -55,24 +55,13 @@ class ScanOptions:
         )
 
 
-def _prefilter() -> Prefilter:
-    return _prefilter_for(load_catalog())
-
-
 @cache
-def _prefilter_for(catalog: Catalog) -> Prefilter:
-    words = {s for ep in catalog.endpoints for s in ep.old.segments() if not s.startswith("{")}
+def _filters(catalog: Catalog) -> tuple[Prefilter, CandidateTest]:
+    """The two filter stages of one catalog, built once."""
     letters = "".join(sorted(set("".join(catalog.retired_segments()))))
-    return Prefilter(catalog.prefilter_tokens(), sorted(w.encode() for w in words), letters)
-
-
-def _candidates() -> CandidateTest:
-    return _candidates_for(load_catalog())
-
-
-@cache
-def _candidates_for(catalog: Catalog) -> CandidateTest:
-    return CandidateTest(catalog.retired_segments(), catalog.retired_names())
+    words = [w.encode() for w in catalog.retired_path_words()]
+    prefilter = Prefilter(catalog.prefilter_tokens(), words, letters)
+    return prefilter, CandidateTest(catalog.retired_segments(), catalog.retired_names())
 
 
 def worth_parsing(raw: bytes, options: ScanOptions) -> bool:
@@ -80,7 +69,8 @@ def worth_parsing(raw: bytes, options: ScanOptions) -> bool:
 
     A file that cannot be decoded is worth "parsing": ``process_file`` then reports why.
     """
-    if not _prefilter().may_match(raw):
+    prefilter, candidates = _filters(load_catalog())
+    if not prefilter.may_match(raw):
         return False
     if options.report_comments:  # comments are reported too: every prefiltered file is read whole
         return True
@@ -88,7 +78,7 @@ def worth_parsing(raw: bytes, options: ScanOptions) -> bool:
         text = decode(raw).text
     except SourceError:
         return True
-    return _candidates().may_hold_call(text)
+    return candidates.may_hold_call(text)
 
 
 def _one_line(exc: BaseException) -> str:
