@@ -265,6 +265,18 @@ class Catalog:
         """Every retired operation ID and historical alias."""
         return tuple(sorted({name for ep in self.endpoints for name in ep.old.names}))
 
+    def renamed_response_keys(self) -> frozenset[str]:
+        """The last key of every response field a Flex operation renames (``clusterName``).
+
+        A read of one of these anywhere in a module that calls a retired endpoint is worth a look
+        (FM302), so the analysis never masks a statement that holds one.
+        """
+        return frozenset(
+            old.split(".")[-1].removesuffix("[]")
+            for ep in self.endpoints
+            for old in ep.response_field_renames
+        )
+
     def prefilter_tokens(self) -> tuple[bytes, ...]:
         """Byte strings at least one of which every retired call site must contain.
 

@@ -23,6 +23,9 @@ class AnalyzeOptions:
     """Switches that change what is reported (never what counts as a safe rewrite)."""
 
     report_comments: bool = False  # also report retired paths in comments and docstrings
+    # Mask the top-level statements that cannot matter before parsing (``codemods.focus``); off
+    # only to compare against the whole-module analysis.
+    focus: bool = True
 
 
 @dataclass

@@ -17,6 +17,8 @@ from libcst.metadata import MetadataWrapper
 from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.codemods import rules as all_rules
 from flexmigrate.codemods import urls
+from flexmigrate.codemods.focus import focus
+from flexmigrate.codemods.candidates import candidate_test
 from flexmigrate.codemods.context import AnalyzeOptions, EndpointCall, ModuleContext
 from flexmigrate.models.findings import Finding
 
@@ -73,13 +75,23 @@ def analyze(
     its own tests).  Nothing is filtered or settled here (see ``codemods.fixer``).  Raises
     ``libcst.ParserSyntaxError`` when the text is not valid Python; the caller reports it.
     """
-    module = cst.parse_module(source)
+    catalog = catalog or load_catalog()
+    options = options or AnalyzeOptions()
+    # Statements that cannot matter are masked (same length, same lines): libcst parses and
+    # resolves metadata over what is left.  Prose is reported only when the whole module is read.
+    focused = (
+        None
+        if options.report_comments or not options.focus
+        else focus(source, candidate_test(catalog), catalog.renamed_response_keys())
+    )
+    text = source if focused is None else focused
+    module = cst.parse_module(text)
     ctx = ModuleContext(
-        source=source,
+        source=text,
         path=path,
         wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
-        catalog=catalog or load_catalog(),
-        options=options or AnalyzeOptions(),
+        catalog=catalog,
+        options=options,
     )
     findings: list[Finding] = list(urls.find_endpoint_calls(ctx))
     for rule in all_rules.ALL if rules is None else rules:

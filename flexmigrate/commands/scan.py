@@ -9,12 +9,13 @@ analysed or written).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
-from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ConfigError, UsageError
 from flexmigrate.scan.config import find_config, read_config
-from flexmigrate.scan.pipeline import ScanOptions, ScanResult, scan
+from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, scan
 
 FORMATS = ("text", "json", "sarif")
 
@@ -75,7 +76,36 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: one per core for large trees)",
     )
+    p.add_argument(
+        "--max-file-size",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="do not analyse larger files (e.g. 10MiB, 500KB; 0: no limit; default 10MiB); "
+        "one that may call a retired endpoint is reported as skipped (exit 2)",
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+}
+
+
+def _size(value: str) -> int:
+    """``"10MiB"`` -> 10485760; ``"500KB"`` -> 500000; a bare number is bytes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", str(value))
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _UNITS:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (say 10MiB, 500KB or a number of bytes)")
+    return int(float(match.group(1)) * _UNITS[unit])
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -129,7 +159,19 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions
         exclude=tuple(conf.get("exclude", [])) + tuple(args.exclude),
         default_excludes=not args.no_default_excludes and conf.get("default_excludes", True),
         jobs=args.jobs if args.jobs is not None else conf.get("jobs"),
+        max_file_size=_max_file_size(args, conf),
     )
+
+
+def _max_file_size(args: argparse.Namespace, conf: dict) -> int:
+    if args.max_file_size is not None:
+        return args.max_file_size
+    if "max_file_size" not in conf:
+        return DEFAULT_MAX_FILE_SIZE
+    try:
+        return _size(conf["max_file_size"])
+    except argparse.ArgumentTypeError as exc:
+        raise ConfigError(f"[tool.flexmigrate]: max-file-size: {exc}") from None
 
 
 def _emit_diff(result: ScanResult, args: argparse.Namespace) -> None:

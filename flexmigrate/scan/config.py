@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping
 
-from flexmigrate.models.config_keys import BOOL, INT, STRINGS, Key, check_table
+from flexmigrate.models.config_keys import BOOL, INT, STRING, STRINGS, Key, check_table
 from flexmigrate.models.exits import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -30,6 +30,7 @@ SCAN_KEYS = [
     Key("unsafe-fixes", BOOL),
     Key("report-comments", BOOL),
     Key("jobs", INT, minimum=1),
+    Key("max-file-size", STRING),  # "10MiB", "500KB" or bytes as a string; "0": no limit
 ]
 # Tables of other commands inside [tool.flexmigrate]; each is checked by its own command.
 SUBTABLES = ("check",)

@@ -17,7 +17,7 @@ from typing import Sequence
 from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.models.fix_policy import FixPolicy
 from flexmigrate.models.scan_results import FileResult, ScanResult
-from flexmigrate.scan.candidates import CandidateTest
+from flexmigrate.codemods.candidates import CandidateTest, candidate_test
 from flexmigrate.scan.discover import discover
 from flexmigrate.scan.prefilter import Prefilter
 from flexmigrate.scan.source import SourceError, decode
@@ -25,8 +25,13 @@ from flexmigrate.scan.writer import write_atomic
 
 __all__ = ["FileResult", "ScanOptions", "ScanResult", "process_file", "scan"]
 
-# Below this many files that pass the prefilter, worker processes cost more than they save.
+# Below this many files, or this many bytes, that pass both filter stages, worker processes cost
+# more than they save (starting one and importing libcst takes about a quarter of a second).
 PARALLEL_THRESHOLD = 24
+PARALLEL_BYTES = 256 * 1024
+# Files larger than this are not analysed (``--max-file-size``; 0: no limit).  The largest
+# hand-written modules are well below it; generated ones above it are better regenerated.
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,8 @@ class ScanOptions:
     report_comments: bool = False
     exclude: tuple[str, ...] = ()
     default_excludes: bool = True  # leave out build/, dist/, site-packages/, ... below the given paths
-    jobs: int | None = None  # worker processes; None: decide from the file count
+    jobs: int | None = None  # worker processes; None: decide from the candidates' count and size
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are only byte-filtered (0: no limit)
     # The folders and files being fixed, resolved (set by ``scan``): a symlink is written through to
     # its target only when the target lies inside one of them.
     roots: tuple[Path, ...] = ()
@@ -61,7 +67,7 @@ def _filters(catalog: Catalog) -> tuple[Prefilter, CandidateTest]:
     letters = "".join(sorted(set("".join(catalog.retired_segments()))))
     words = [w.encode() for w in catalog.retired_path_words()]
     prefilter = Prefilter(catalog.prefilter_tokens(), words, letters)
-    return prefilter, CandidateTest(catalog.retired_segments(), catalog.retired_names())
+    return prefilter, candidate_test(catalog)
 
 
 def worth_parsing(raw: bytes, options: ScanOptions) -> bool:
@@ -158,6 +164,40 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
     return result
 
 
+def _too_large(path: Path, options: ScanOptions) -> FileResult | None:
+    """The result of a file over ``max_file_size``, or ``None`` when it is within the limit.
+
+    Such a file is read in chunks through the byte prefilter only: one that cannot hold a retired
+    call is clean; one that can is reported (exit 2), never passed over in silence.
+    """
+    limit = options.max_file_size
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it reports why
+    if not limit or size <= limit:
+        return None
+    result = FileResult(path)
+    try:
+        if _filters(load_catalog())[0].may_match_file(path):
+            result.error = (
+                f"{_mb(size)}, over the --max-file-size limit of {_mb(limit)}, and it may call a retired "
+                "endpoint: not analysed (raise the limit to analyse it)"
+            )
+    except OSError as exc:
+        result.error = f"cannot read: {exc.strerror or exc}"
+    return result
+
+
+def _mb(size: int) -> str:
+    """``10485760`` -> ``10.0 MiB``; ``2000`` -> ``2.0 KiB``; ``900`` -> ``900 bytes``."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MiB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size} bytes"
+
+
 def _write_target(path: Path, roots: tuple[Path, ...]) -> Path | None:
     """Where fixing ``path`` writes: the file itself, or a link's target when it lies inside ``roots``."""
     if not path.is_symlink():
@@ -168,10 +208,10 @@ def _write_target(path: Path, roots: tuple[Path, ...]) -> Path | None:
     return None
 
 
-def _jobs(options: ScanOptions, count: int) -> int:
+def _jobs(options: ScanOptions, count: int, size: int) -> int:
     if options.jobs is not None:
         return max(1, options.jobs)
-    if count < PARALLEL_THRESHOLD:
+    if count < 2 or (count < PARALLEL_THRESHOLD and size < PARALLEL_BYTES):
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -183,6 +223,10 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
     candidates: list[tuple[Path, bytes | None]] = []
     results: dict[Path, FileResult] = {}
     for path in found.files:
+        too_large = _too_large(path, options)
+        if too_large is not None:
+            results[path] = too_large
+            continue
         try:
             raw: bytes | None = path.read_bytes()
         except OSError:
@@ -191,7 +235,7 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
             candidates.append((path, raw))
         else:
             results[path] = FileResult(path)
-    jobs = _jobs(options, len(candidates))
+    jobs = _jobs(options, len(candidates), sum(len(r) for _, r in candidates if r is not None))
     paths = [p for p, _ in candidates]
     contents = [r for _, r in candidates]
     if jobs > 1:

@@ -8,6 +8,7 @@ test costs microseconds, and most files of a real repository fail it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable
 
 
@@ -37,6 +38,9 @@ class Prefilter:
         self, tokens: Iterable[bytes], path_words: Iterable[bytes] = (), escape_letters: str = ""
     ) -> None:
         tokens = sorted(set(tokens), key=len, reverse=True)
+        path_words = tuple(path_words)
+        # The longest text any pattern here can match (an escape is at most ``\\N{`` or 10 bytes).
+        self._longest = max([len(t) for t in tokens] + [len(w) for w in path_words] + [10])
         if not tokens:
             raise ValueError("the prefilter needs at least one token")
         self._pattern = re.compile(b"|".join(re.escape(t) for t in tokens))
@@ -51,3 +55,25 @@ class Prefilter:
         if self._escape is None or self._words is None:
             return False
         return self._escape.search(data) is not None and self._words.search(data) is not None
+
+    def may_match_file(self, path: Path, chunk_size: int = 1 << 22) -> bool:
+        """:meth:`may_match` for a file read in chunks, so a huge file is never held in memory whole.
+
+        Chunks overlap by the longest pattern's length, so a token split by a chunk edge is found.
+        Raises ``OSError`` when the file cannot be read.
+        """
+        overlap = self._longest
+        escape = words = False
+        tail = b""
+        with path.open("rb") as handle:
+            while block := handle.read(chunk_size):
+                data = tail + block
+                if self._pattern.search(data) is not None:
+                    return True
+                if self._escape is not None and self._words is not None:
+                    escape = escape or self._escape.search(data) is not None
+                    words = words or self._words.search(data) is not None
+                    if escape and words:
+                        return True
+                tail = data[-overlap:]
+        return False

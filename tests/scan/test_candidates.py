@@ -13,7 +13,7 @@ import pytest
 
 from flexmigrate.catalog import load_catalog
 from flexmigrate.codemods.fixer import check_source
-from flexmigrate.scan.candidates import CandidateTest
+from flexmigrate.codemods.candidates import CandidateTest
 from flexmigrate.scan.pipeline import ScanOptions, scan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "codemods" / "fixtures"

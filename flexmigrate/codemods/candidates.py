@@ -18,14 +18,21 @@ reports it.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
-from typing import Iterable
+from typing import Iterable, Iterator
+
+from flexmigrate.catalog import Catalog
 
 _STRING_TYPES = {tokenize.STRING} | (
     {tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set()
 )
+
+
+# An escape that can spell a letter inside a string literal.
+LETTER_ESCAPE = re.compile(r"\\(?:[xuU0-7]|N\{)")
 
 
 class CandidateTest:
@@ -43,20 +50,51 @@ class CandidateTest:
 
     def may_hold_call(self, text: str) -> bool:
         """False only when no token of ``text`` can form a retired path segment or operation name."""
+        for _ in self._hits(text, stop_at_first=True):
+            return True
+        return False
+
+    def hit_offsets(self, text: str) -> list[int] | None:
+        """Offsets in ``text`` around which a token may form a retired segment or name.
+
+        Read from the raw text (a C-speed regex, no tokenizer), so comments and prose match too: a
+        superset of the tokens :meth:`hit_lines` finds, unless an escape could spell a letter
+        (``"\\x74enant"``); then ``None``, and the caller asks :meth:`hit_lines`.
+        """
+        if LETTER_ESCAPE.search(text):
+            return None
+        found = [m.start() for m in self._segment.finditer(text)] if self._segment is not None else []
+        if self._name_in_text is not None:
+            found.extend(m.start() for m in self._name_in_text.finditer(text))
+        return sorted(found)
+
+    def hit_lines(self, text: str) -> list[int] | None:
+        """The line of every token that can form a retired segment or name; ``None`` when ``text``
+        is not valid Python to ``tokenize`` (the caller then treats the whole file as a candidate)."""
+        lines = list(self._hits(text, stop_at_first=False))
+        return None if lines and lines[-1] < 0 else lines
+
+    def _hits(self, text: str, *, stop_at_first: bool) -> Iterator[int]:
+        """Start lines of the tokens that can form a retired call; ``-1`` last when tokenizing fails."""
         try:
             for tok in tokenize.generate_tokens(io.StringIO(text).readline):
                 if tok.type in _STRING_TYPES:
-                    if self._holds(tok.string) or (
+                    hit = self._holds(tok.string) or (
                         "\\" in tok.string and self._holds(_evaluated(tok.string))
-                    ):
-                        return True
-                elif tok.type == tokenize.NAME and tok.string in self._names:
-                    return True
+                    )
+                elif tok.type == tokenize.NAME:
+                    hit = tok.string in self._names
                 elif tok.type == tokenize.ERRORTOKEN:
-                    return True  # not valid Python: let the parser say what is wrong
+                    yield -1  # not valid Python: let the parser say what is wrong
+                    return
+                else:
+                    continue
+                if hit:
+                    yield tok.start[0]
+                    if stop_at_first:
+                        return
         except (tokenize.TokenError, SyntaxError, IndentationError):
-            return True  # let the parser say what is wrong
-        return False
+            yield -1  # let the parser say what is wrong
 
 
 def _evaluated(literal: str) -> str:
@@ -66,3 +104,9 @@ def _evaluated(literal: str) -> str:
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return ""  # an f-string or a part of one: escapes there are checked as written
     return f"'{value}'" if isinstance(value, str) else ""
+
+
+@functools.cache
+def candidate_test(catalog: Catalog) -> CandidateTest:
+    """The token test for ``catalog``'s retired segments and names, built once per catalog."""
+    return CandidateTest(catalog.retired_segments(), catalog.retired_names())
