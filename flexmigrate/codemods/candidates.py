@@ -37,11 +37,19 @@ LETTER_ESCAPE = re.compile(r"\\(?:[xuU0-7]|N\{)")
 
 class CandidateTest:
     def __init__(self, segments: Iterable[str], names: Iterable[str]) -> None:
-        seg = "|".join(re.escape(s) for s in sorted(set(segments), key=len, reverse=True))
-        self._segment = re.compile(rf"(?:^|[/}}'\"])(?:{seg})(?=$|[/{{%?#\\'\"])") if seg else None
+        self.segments = tuple(sorted(set(segments), key=len, reverse=True))
         self._names = frozenset(names)
-        word = "|".join(re.escape(n) for n in sorted(self._names, key=len, reverse=True))
-        self._name_in_text = re.compile(rf"(?<![A-Za-z0-9_])(?:{word})(?![A-Za-z0-9_])") if word else None
+        self._segment = re.compile(_segment_pattern(self.segments)) if self.segments else None
+        ordered = sorted(self._names, key=len, reverse=True)
+        self._name_in_text = re.compile(_word_pattern(ordered)) if ordered else None
+
+    def byte_pattern(self) -> re.Pattern[bytes]:
+        """The raw-text test of :meth:`hit_offsets` on bytes: a retired segment bounded as a path
+        segment, or a retired name as a whole word.  Every token the exact test keeps matches it."""
+        parts = [_segment_pattern(self.segments)] if self.segments else []
+        if self._names:
+            parts.append(_word_pattern(sorted(self._names, key=len, reverse=True)))
+        return re.compile("|".join(parts).encode("ascii") if parts else b"(?!)")
 
     def _holds(self, text: str) -> bool:
         if self._segment is not None and self._segment.search(text):
@@ -95,6 +103,17 @@ class CandidateTest:
                         return
         except (tokenize.TokenError, SyntaxError, IndentationError):
             yield -1  # let the parser say what is wrong
+
+
+def _segment_pattern(segments: Iterable[str]) -> str:
+    """A segment bounded as a path segment: by a string's edge, ``/``, an interpolation, a query, a
+    fragment or an escape; never by a letter, digit, ``_``, ``-`` or a space."""
+    seg = "|".join(re.escape(s) for s in segments)
+    return rf"(?:^|[/}}'\"])(?:{seg})(?=$|[/{{%?#\\'\"])"
+
+
+def _word_pattern(words: Iterable[str]) -> str:
+    return rf"(?<![A-Za-z0-9_])(?:{'|'.join(re.escape(w) for w in words)})(?![A-Za-z0-9_])"
 
 
 def _evaluated(literal: str) -> str:

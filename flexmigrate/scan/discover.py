@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -45,45 +46,76 @@ class Discovery:
     empty: tuple[tuple[Path, tuple[str, ...]], ...] = field(default=())  # (folder, excluded names below it)
 
 
-def _matches(rel: Path, typed: Path, patterns: Iterable[str], defaults: Iterable[str]) -> str | None:
-    """The pattern that excludes ``rel`` (relative to the root the user gave), or ``None``.
+class _Excludes:
+    """The default excludes and the user's globs, each kind compiled once into one regex.
 
     Only what lies *below* the given path is matched: a tree under ``/build/...`` or inside
     ``site-packages`` is looked at when it is the path the user gave, as in ruff.  Default excludes
-    match a component of the relative path; the user's globs also match the relative path and the
-    path as typed (``--exclude 'src/generated/*'``).
+    and the user's globs match a component of the relative path; the user's globs also match the
+    relative path and the path as typed (``--exclude 'src/generated/*'``).  A folder's components
+    are matched once, when the walk reaches it, so a file is matched by its own name.
     """
-    parts = rel.parts
-    for pattern in defaults:
-        if any(fnmatch.fnmatch(part, pattern) for part in parts):
-            return pattern
-    for pattern in patterns:
-        if any(fnmatch.fnmatch(part, pattern) for part in parts):
-            return pattern
-        if fnmatch.fnmatch(rel.as_posix(), pattern) or fnmatch.fnmatch(typed.as_posix(), pattern):
-            return pattern
-    return None
+
+    def __init__(self, patterns: tuple[str, ...], defaults: tuple[str, ...]) -> None:
+        self._ordered = (*defaults, *patterns)
+        self._patterns = patterns
+        self._component = _union(self._ordered)
+        self._path = _union(patterns)
+
+    def match(self, name: str, rel: str, typed: str) -> str | None:
+        """The pattern that excludes the entry ``name`` (at ``rel`` below the root), or ``None``."""
+        hit = (self._component is not None and self._component.match(name)) or (
+            self._path is not None and (self._path.match(rel) or self._path.match(typed))
+        )
+        if not hit:
+            return None
+        for pattern in self._ordered:  # which one, for the message: only for what is excluded
+            if fnmatch.fnmatchcase(name, pattern):
+                return pattern
+            if pattern in self._patterns and (
+                fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(typed, pattern)
+            ):
+                return pattern
+        return None  # pragma: no cover - the union matched, so one of its parts does
 
 
-def _walk(
-    root: Path, patterns: tuple[str, ...], defaults: tuple[str, ...], skipped: list[str]
-) -> Iterator[Path]:
-    # os.walk does not follow symlinked folders by default: no loops, no escaping the tree.
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        kept = []
-        for d in sorted(dirnames):
-            if _matches((here / d).relative_to(root), here / d, patterns, defaults) is None:
-                kept.append(d)
-            else:
-                skipped.append((here / d).relative_to(root).as_posix())
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            candidate = here / name
-            if candidate.suffix not in PYTHON_SUFFIXES:
+def _union(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    patterns = tuple(patterns)
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
+
+
+def _walk(root: Path, excludes: _Excludes, skipped: list[str]) -> Iterator[tuple[Path, bool]]:
+    """Python files below ``root`` in a stable order (depth first, names sorted), each with whether
+    it is a symbolic link.  Symlinked folders are not followed: no loops, no escaping the tree."""
+    stack: list[tuple[str, str]] = [(os.fspath(root), "")]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            rel = f"{rel_folder}{entry.name}"
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if excludes.match(entry.name, rel, entry.path) is None:
+                    subfolders.append((entry.path, rel + "/"))
+                else:
+                    skipped.append(rel)
                 continue
-            if _matches(candidate.relative_to(root), candidate, patterns, defaults) is None:
-                yield candidate
+            if not entry.name.endswith(PYTHON_SUFFIXES):
+                continue
+            is_link = entry.is_symlink()
+            if is_link and os.path.isdir(entry.path):
+                continue  # a link to a folder is not followed
+            if excludes.match(entry.name, rel, entry.path) is None:
+                yield Path(entry.path), is_link
+        stack.extend(reversed(subfolders))
 
 
 def discover(
@@ -95,8 +127,7 @@ def discover(
     with the default excludes (unless ``use_default_excludes`` is false) plus ``exclude``, both
     applied only below the folder given.
     """
-    patterns = tuple(exclude)
-    defaults = DEFAULT_EXCLUDES if use_default_excludes else ()
+    excludes = _Excludes(tuple(exclude), DEFAULT_EXCLUDES if use_default_excludes else ())
     seen: set[Path] = set()
     files: list[Path] = []
     missing: list[Path] = []
@@ -105,16 +136,20 @@ def discover(
         path = Path(raw)
         skipped: list[str] = []
         if path.is_file():
-            found: Iterable[Path] = [path]
+            found: Iterable[tuple[Path, bool]] = [(path, True)]
+            base = None
         elif path.is_dir():
-            found = list(_walk(path, patterns, defaults, skipped))
+            found = list(_walk(path, excludes, skipped))
             if not found:
                 empty.append((path, tuple(skipped)))
+            base = path.resolve()
         else:
             missing.append(path)
             continue
-        for f in found:
-            key = f.resolve()
+        for f, is_link in found:
+            # A file reached twice (two paths given, or a link beside its target) is taken once.
+            # Below a resolved folder that the walk did not leave by a link, the key is cheap.
+            key = f.resolve() if is_link or base is None else base / f.relative_to(path)
             if key not in seen:
                 seen.add(key)
                 files.append(f)

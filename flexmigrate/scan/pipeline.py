@@ -64,10 +64,11 @@ class ScanOptions:
 @cache
 def _filters(catalog: Catalog) -> tuple[Prefilter, CandidateTest]:
     """The two filter stages of one catalog, built once."""
-    letters = "".join(sorted(set("".join(catalog.retired_segments()))))
-    words = [w.encode() for w in catalog.retired_path_words()]
-    prefilter = Prefilter(catalog.prefilter_tokens(), words, letters)
-    return prefilter, candidate_test(catalog)
+    candidates = candidate_test(catalog)
+    prefilter = Prefilter(
+        catalog.prefilter_tokens(), catalog.retired_segments(), confirm=candidates.byte_pattern()
+    )
+    return prefilter, candidates
 
 
 def worth_parsing(raw: bytes, options: ScanOptions) -> bool:

@@ -5,7 +5,7 @@ import pytest
 
 from flexmigrate.catalog import load_catalog
 from flexmigrate.scan.discover import discover
-from flexmigrate.scan.prefilter import Prefilter
+from flexmigrate.scan.prefilter import Prefilter, anchors
 from flexmigrate.scan.writer import write_atomic
 
 
@@ -46,6 +46,35 @@ def test_prefilter_catches_every_retired_path_and_skips_flex():
         assert pf.may_match(ep.old.operation_id.encode())
         assert not pf.may_match(ep.new.path.encode()), ep.new.path
     assert not pf.may_match(b"requests.get(f'{BASE}/groups/{g}/clusters/{c}/backup/snapshots')")
+
+
+def test_the_scanner_prefilter_confirms_a_segment_before_looking_closer():
+    """The scanner's prefilter: anchors, then the token stage's own raw-text test."""
+    from flexmigrate.scan.pipeline import _filters
+
+    catalog = load_catalog()
+    pf, _ = _filters(catalog)
+    for ep in catalog:
+        for text in (ep.old.path, f'u = f"{{B}}{ep.old.path}"', *ep.old.names):
+            assert pf.may_match(text.encode()), text
+        assert not pf.may_match(ep.new.path.encode()), ep.new.path
+    for near_miss in (
+        b"Maintenant",
+        b"def f(tenant_id): pass",
+        b"'/tenants/{t}'",
+        b"getBackupTenantRestoreX",
+    ):
+        assert not pf.may_match(near_miss), near_miss
+    assert pf.may_match(b'u = "/backup/\\x74enant/restores"'), "an escaped segment goes on to the token stage"
+
+
+def test_anchors_cover_every_token():
+    tokens = load_catalog().prefilter_tokens()
+    chosen = anchors(tokens)
+    assert all(any(a in t for a in chosen) for t in tokens)
+    assert len(chosen) < len(tokens) / 4
+    assert anchors([b"abcdef", b"xabcdefx", b"zzzzzz"]) == (b"abcdef", b"zzzzzz")
+    assert anchors([b"abc"]) == (b"abc",), "a token shorter than an anchor is its own anchor"
 
 
 def test_prefilter_needs_tokens():

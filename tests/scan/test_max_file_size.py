@@ -81,10 +81,11 @@ def test_a_token_across_a_chunk_edge_is_found(tmp_path, cut) -> None:
     assert not prefilter.may_match_file(path, chunk_size=64)
 
 
-def test_an_escape_and_a_path_word_in_different_chunks(tmp_path) -> None:
-    prefilter = Prefilter([b"tenant"], [b"backup", b"restores"], "tenant")
+@pytest.mark.parametrize("cut", range(0, 12))
+def test_an_escaped_segment_across_a_chunk_edge_is_found(tmp_path, cut) -> None:
+    prefilter = Prefilter([b"tenant"], ["tenant"])
     path = tmp_path / "f.py"
-    path.write_bytes(b'"/backup/"' + b" " * 200 + b'"\\x74enant/restores"')
-    assert prefilter.may_match_file(path, chunk_size=32)
-    path.write_bytes(b'"/nothing/"' + b" " * 200 + b'"\\x74enant/"')
-    assert not prefilter.may_match_file(path, chunk_size=32)
+    path.write_bytes(b"x" * (64 - cut) + b'"/backup/\\x74en\\u0061nt/restores"' + b" " * 200)
+    assert prefilter.may_match_file(path, chunk_size=64)
+    path.write_bytes(b"x" * (64 - cut) + b'"/backup/\\x74/restores"' + b" " * 200)
+    assert not prefilter.may_match_file(path, chunk_size=64)
