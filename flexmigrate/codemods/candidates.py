@@ -1,38 +1,54 @@
-"""The second, exact stage of the filter: can this module's tokens form a retired call at all?
+"""The second, exact stage of the filter: can a string of this module become a retired URL at all?
 
-The byte prefilter lets through every file that contains ``tenant`` anywhere: "Maintenant",
-``tenant_id``, ``/tenants/{id}``, a docstring of multi-tenant code.  This stage reads the file with
-the standard ``tokenize`` module (no tree, no metadata) and keeps it only when
+The byte stage lets through files whose text holds a retired segment bounded as a path segment
+(``"tenant"``, ``/backup/tenant/``) or a retired operation name.  Multi-tenant code is full of
+``"tenant"`` strings that no URL is ever built from: ``options.get('tenant')``,
+``token['tenant']``, ``{'tenant': t}``, ``'tenant' in scopes``.  This stage parses the file with
+the standard library's ``ast`` (C speed, no metadata) and keeps it only when
 
-* a string literal (or a literal part of an f-string) holds a retired path segment of the catalog
-  as a path segment: bounded by the string's edge, ``/``, an interpolation (``{``, ``}``, ``%``),
-  a query or fragment, or an escape -- never by a letter, digit, ``_``, ``-`` or a space; or
-* a name or a string holds a retired operation name or alias as a whole word.
+* a string constant (escapes resolved, implicit concatenations joined, f-string parts included)
+  holds a retired segment as a path segment (bounded by the value's edge, ``/``, an interpolation,
+  a query, a fragment or a control character; never by a letter, digit, ``_``, ``-``, ``{`` or a
+  space), **and**
+  can be URL text to the URL engine:
 
-Everything the URL engine can match is built from such strings, so recall is kept (the test
-suite runs every codemod fixture through the scanner to prove it), while identifiers, comments
-and prose never reach libcst.  A file ``tokenize`` cannot read is passed on, so that the parser
-reports it.
+  - it holds a ``/`` itself, so it can be a path on its own (``requests.get("/backup/tenant/...")``);
+  - or it stands inside an expression that builds a string: an f-string, ``+`` or ``%``, a call of
+    ``.format``, ``.join`` or ``urljoin`` (the constructs the engine widens through,
+    ``codemods.url.widen``), or ``.append``/``.extend``/``.insert`` (a segment list extended
+    later, ``codemods.url.names``); a string inside such an expression's holes counts too,
+    since the engine reads hole strings as evidence;
+  - or anywhere inside a value that a name can carry to such an expression: an assignment's
+    value (``kind = KINDS["tenant"]`` is read through ``kind``), a ``return`` or ``yield``, a
+    lambda, a parameter's default, a loop's iterable;
+
+* or a name or a string holds a retired operation name or alias as a whole word.
+
+A string without a ``/`` in a statement of its own, a condition or a plain call
+(``parser.add_argument(dest='tenant')``, ``if 'tenant' in scopes:``, ``log(token['tenant'])``)
+is none of these, so the engine could never match it, and the file
+does not reach libcst.  The test suite runs every codemod fixture through the scanner to prove
+that recall is kept.  A file ``ast`` cannot parse is passed on, so that the parser reports it.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
-import io
 import re
-import tokenize
 from typing import Iterable, Iterator
 
 from flexmigrate.catalog import Catalog
 
-_STRING_TYPES = {tokenize.STRING} | (
-    {tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set()
-)
-
+__all__ = ["LETTER_ESCAPE", "CandidateTest", "candidate_test"]
 
 # An escape that can spell a letter inside a string literal.
 LETTER_ESCAPE = re.compile(r"\\(?:[xuU0-7]|N\{)")
+# Calls whose receiver or arguments the URL engine reads as URL text.
+_BUILDING_CALLS = frozenset({"format", "join", "urljoin", "append", "extend", "insert"})
+# Whatever lies inside these is carried out of the expression (returned, yielded, a default).
+_CARRIED = (ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda, ast.arguments)
 
 
 class CandidateTest:
@@ -40,74 +56,113 @@ class CandidateTest:
         self.segments = tuple(sorted(set(segments), key=len, reverse=True))
         self._names = frozenset(names)
         self._segment = re.compile(_segment_pattern(self.segments)) if self.segments else None
+        seg = "|".join(re.escape(s) for s in self.segments)
+        # The bounds of the source-text test, in a value: the quotes are gone (the value's edges),
+        # escapes are resolved (a control character), f-string parts end where a field begins.
+        self._in_value = re.compile(rf"(?:^|(?<=[/}}]))(?:{seg})(?=$|[/{{%?#\\\x00-\x1f])") if seg else None
         ordered = sorted(self._names, key=len, reverse=True)
         self._name_in_text = re.compile(_word_pattern(ordered)) if ordered else None
 
     def byte_pattern(self) -> re.Pattern[bytes]:
-        """The raw-text test of :meth:`hit_offsets` on bytes: a retired segment bounded as a path
-        segment, or a retired name as a whole word.  Every token the exact test keeps matches it."""
+        """The raw-text test on bytes: a retired segment bounded as a path segment, or a retired
+        name as a whole word.  Every string this stage keeps matches it (unless spelled with escapes)."""
         parts = [_segment_pattern(self.segments)] if self.segments else []
         if self._names:
             parts.append(_word_pattern(sorted(self._names, key=len, reverse=True)))
         return re.compile("|".join(parts).encode("ascii") if parts else b"(?!)")
 
-    def _holds(self, text: str) -> bool:
-        if self._segment is not None and self._segment.search(text):
-            return True
-        return self._name_in_text is not None and self._name_in_text.search(text) is not None
-
     def may_hold_call(self, text: str) -> bool:
-        """False only when no token of ``text`` can form a retired path segment or operation name."""
-        for _ in self._hits(text, stop_at_first=True):
-            return True
-        return False
+        """False only when no string of ``text`` can become a retired URL and no retired name appears."""
+        lines = self.relevant_lines(text)
+        return lines is None or bool(lines)
 
-    def hit_offsets(self, text: str) -> list[int] | None:
-        """Offsets in ``text`` around which a token may form a retired segment or name.
-
-        Read from the raw text (a C-speed regex, no tokenizer), so comments and prose match too: a
-        superset of the tokens :meth:`hit_lines` finds, unless an escape could spell a letter
-        (``"\\x74enant"``); then ``None``, and the caller asks :meth:`hit_lines`.
-        """
-        if LETTER_ESCAPE.search(text):
-            return None
-        found = [m.start() for m in self._segment.finditer(text)] if self._segment is not None else []
-        if self._name_in_text is not None:
-            found.extend(m.start() for m in self._name_in_text.finditer(text))
+    def relevant_lines(self, text: str, tree: ast.Module | None = None) -> list[int] | None:
+        """Lines of the strings that can become retired URL text and of retired names, in order;
+        ``None`` when ``ast`` cannot parse ``text`` (the caller then hands the whole file on)."""
+        escaped = LETTER_ESCAPE.search(text) is not None
+        offsets = [m.start() for m in self._segment.finditer(text)] if self._segment is not None else []
+        names = (
+            [m.start() for m in self._name_in_text.finditer(text)] if self._name_in_text is not None else []
+        )
+        if not offsets and not names and not escaped:
+            return []
+        if tree is None:
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        found = {bisect.bisect_right(line_starts, offset) for offset in names}
+        # Only the top-level statements holding a raw hit are walked (all of them when an escape
+        # may spell a segment that the raw text does not show).
+        lines = None if escaped else {bisect.bisect_right(line_starts, offset) for offset in offsets}
+        for stmt in tree.body:
+            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+            last = stmt.end_lineno or stmt.lineno
+            if lines is not None and not any(first <= line <= last for line in lines):
+                continue
+            found.update(self._relevant_in(stmt))
         return sorted(found)
 
-    def hit_lines(self, text: str) -> list[int] | None:
-        """The line of every token that can form a retired segment or name; ``None`` when ``text``
-        is not valid Python to ``tokenize`` (the caller then treats the whole file as a candidate)."""
-        lines = list(self._hits(text, stop_at_first=False))
-        return None if lines and lines[-1] < 0 else lines
+    def _relevant_in(self, stmt: ast.stmt) -> Iterator[int]:
+        """Lines of the string constants of ``stmt`` that hold a segment where a URL can be built."""
+        assert self._in_value is not None or not self.segments
+        stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(stmt, ())]
+        while stack:
+            node, ancestors = stack.pop()
+            if isinstance(node, ast.Constant):
+                value = node.value
+                if isinstance(value, bytes):
+                    value = value.decode("latin-1")
+                if (
+                    isinstance(value, str)
+                    and self._in_value is not None
+                    and self._in_value.search(value)
+                    and ("/" in value or _can_be_url_text(node, ancestors))
+                ):
+                    yield node.lineno
+                continue
+            inner = (*ancestors, node)
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
 
-    def _hits(self, text: str, *, stop_at_first: bool) -> Iterator[int]:
-        """Start lines of the tokens that can form a retired call; ``-1`` last when tokenizing fails."""
-        try:
-            for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-                if tok.type in _STRING_TYPES:
-                    hit = self._holds(tok.string) or (
-                        "\\" in tok.string and self._holds(_evaluated(tok.string))
-                    )
-                elif tok.type == tokenize.NAME:
-                    hit = tok.string in self._names
-                elif tok.type == tokenize.ERRORTOKEN:
-                    yield -1  # not valid Python: let the parser say what is wrong
-                    return
-                else:
-                    continue
-                if hit:
-                    yield tok.start[0]
-                    if stop_at_first:
-                        return
-        except (tokenize.TokenError, SyntaxError, IndentationError):
-            yield -1  # let the parser say what is wrong
+
+def _can_be_url_text(node: ast.AST, ancestors: tuple[ast.AST, ...]) -> bool:
+    """Whether the URL engine can read the string ``node`` as URL text, or as evidence in a hole.
+
+    Yes inside a string-building expression, and anywhere inside a value that a name or a call
+    carries elsewhere (an assignment's value, a ``return``, a default, a loop's iterable), since
+    the engine follows names to their values and reads the strings of a hole.
+    """
+    children = (*ancestors[1:], node)
+    for parent, child in zip(ancestors, children):
+        if _builds_string(parent):
+            return True
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            if parent.value is child:
+                return True
+        elif isinstance(parent, _CARRIED):
+            return True
+        elif isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is child:
+            return True
+    return False
+
+
+def _builds_string(node: ast.AST) -> bool:
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.Add, ast.Mod))
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            return func.attr in _BUILDING_CALLS
+        return isinstance(func, ast.Name) and func.id == "urljoin"
+    return False
 
 
 def _segment_pattern(segments: Iterable[str]) -> str:
-    """A segment bounded as a path segment: by a string's edge, ``/``, an interpolation, a query, a
-    fragment or an escape; never by a letter, digit, ``_``, ``-`` or a space."""
+    """A segment bounded as a path segment in source text: by a quote, ``/``, an interpolation, a
+    query, a fragment or an escape; never by a letter, digit, ``_``, ``-`` or a space."""
     seg = "|".join(re.escape(s) for s in segments)
     return rf"(?:^|[/}}'\"])(?:{seg})(?=$|[/{{%?#\\'\"])"
 
@@ -116,16 +171,7 @@ def _word_pattern(words: Iterable[str]) -> str:
     return rf"(?<![A-Za-z0-9_])(?:{'|'.join(re.escape(w) for w in words)})(?![A-Za-z0-9_])"
 
 
-def _evaluated(literal: str) -> str:
-    """A string token with its escapes resolved (``"\\x74enant"`` -> ``"tenant"``), where it is plain."""
-    try:
-        value = ast.literal_eval(literal)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return ""  # an f-string or a part of one: escapes there are checked as written
-    return f"'{value}'" if isinstance(value, str) else ""
-
-
 @functools.cache
 def candidate_test(catalog: Catalog) -> CandidateTest:
-    """The token test for ``catalog``'s retired segments and names, built once per catalog."""
+    """The test for ``catalog``'s retired segments and names, built once per catalog."""
     return CandidateTest(catalog.retired_segments(), catalog.retired_names())

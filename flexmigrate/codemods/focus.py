@@ -4,7 +4,7 @@ libcst's parse and its metadata (scopes, parents, positions) cost about a second
 300 KB of Python, while a retired call is a few lines of one function.  Before libcst sees a
 module, this step finds, with the standard library's C-speed ``ast`` and ``symtable``:
 
-1. the top-level statements that hold a token able to form a retired path segment or operation
+1. the top-level statements that hold a string able to become a retired URL, or a retired operation
    name (:class:`~flexmigrate.codemods.candidates.CandidateTest`, the scanner's second filter stage);
 2. every top-level statement that binds or reads a module-level name that a kept statement binds
    or reads, again and again until nothing is added.  So a kept statement keeps the constants, the
@@ -51,7 +51,7 @@ def focus(text: str, tokens: CandidateTest, keys: frozenset[str] = frozenset()) 
     response fields whose reads a rule looks for in the whole module).
 
     ``None`` when the standard library cannot parse ``text`` (libcst then reports the error, or
-    parses what ``ast`` cannot), when ``tokenize`` finds no candidate token, or when every
+    parses what ``ast`` cannot), when no string can become a retired URL, or when every
     statement is kept.
     """
     if "\r" in text.replace("\r\n", ""):
@@ -64,8 +64,7 @@ def focus(text: str, tokens: CandidateTest, keys: frozenset[str] = frozenset()) 
     if len(tree.body) < 2:
         return None
     line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
-    offsets = tokens.hit_offsets(text)
-    hits = tokens.hit_lines(text) if offsets is None else _lines(offsets, line_starts)
+    hits = tokens.relevant_lines(text, tree)
     if not hits:
         return None
     groups = _groups(tree.body)

@@ -48,6 +48,13 @@ def test_every_fixture_is_found_through_the_scanner(fixture: Path, tmp_path: Pat
         '"""The tenant is the customer: every tenant has its own schema."""\n',
         "tenant = get_tenant()\nprint(tenant.name)\n",
         'route = "/api/v1/tenant-admin/settings"\n',
+        'url = "https://login.example.com/{tenant}/oauth2"\n',
+        # A bare "tenant" where no URL can be built from it: a plain call, a condition, a statement.
+        "parser.add_argument('--tenant', dest='tenant')\n",
+        "if 'tenant' in scopes:\n    print(token['tenant'])\n",
+        "assert getattr(request, 'tenant') == 'tenant'\n",
+        "with open('tenant') as f:\n    pass\n",
+        "self.assertEqual(sot.resource_key, 'tenant')\n",
     ],
 )
 def test_near_misses_do_not_reach_libcst(text: str) -> None:
@@ -65,13 +72,39 @@ def test_near_misses_do_not_reach_libcst(text: str) -> None:
         "api.getBackupTenantRestore(group_id, cluster, restore_id)\n",
         'op = "listBackupTenantRestores"\n',
         "s = '/backup/tenant\\\\nx'\n",
+        # A bare "tenant" where a URL can be built from it, or a name can carry it to one.
+        'u = "/".join([base, "backup", "tenant", "restores"])\n',
+        'u = "%s/%s" % (base, "tenant")\n',
+        "u = f\"{base}/backup/{'tenant'}/restores\"\n",
+        'u = "{}/{}".format(base, "tenant")\n',
+        'u = urljoin(base, "tenant")\n',
+        'segments.append("tenant")\n',
+        'KIND = "tenant"\n',
+        'kind = KINDS["tenant"]\n',
+        'kind = "tenant" if small else "dedicated"\n',
+        'def f(kind="tenant"):\n    pass\n',
+        'def f():\n    return "tenant"\n',
+        'for kind in ("tenant", "dedicated"):\n    pass\n',
+        'u = "/backup/\\x74enant/restores"\n',
     ],
 )
 def test_what_can_form_a_retired_call_does(text: str) -> None:
     assert TEST.may_hold_call(text)
 
 
-def test_a_file_tokenize_cannot_read_goes_on_to_the_parser(tmp_path: Path) -> None:
+def test_a_name_carries_a_bare_segment_to_a_url() -> None:
+    """The engine follows ``kind`` to ``KINDS["tenant"]`` and reads the hole's string as evidence:
+    the file must reach it (the assignment is kept), and it does report the URL."""
+    text = (
+        'BASE = "https://cloud.mongodb.com/api/atlas/v2"\n'
+        'kind = KINDS["tenant"]\n'
+        'url = f"{BASE}/groups/{g}/clusters/{c}/backup/{kind}/restores"\n'
+    )
+    assert TEST.may_hold_call(text)
+    assert [f.rule for f in check_source(text)] == ["FM110"]
+
+
+def test_a_file_ast_cannot_parse_goes_on_to_the_parser(tmp_path: Path) -> None:
     target = tmp_path / "broken.py"
     target.write_text('x = "/backup/tenant/restores\n', "utf-8")
     result = scan([target])
