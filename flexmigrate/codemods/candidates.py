@@ -40,11 +40,13 @@ import re
 from typing import Iterable, Iterator
 
 from flexmigrate.catalog import Catalog
+from flexmigrate.codemods.escaped import EscapedSegments
 
 __all__ = ["LETTER_ESCAPE", "CandidateTest", "candidate_test"]
 
 # An escape that can spell a letter inside a string literal.
 LETTER_ESCAPE = re.compile(r"\\(?:[xuU0-7]|N\{)")
+_NEWLINE = re.compile(r"\n")
 # Calls whose receiver or arguments the URL engine reads as URL text.
 _BUILDING_CALLS = frozenset({"format", "join", "urljoin", "append", "extend", "insert"})
 # Whatever lies inside these is carried out of the expression (returned, yielded, a default).
@@ -60,6 +62,7 @@ class CandidateTest:
         # The bounds of the source-text test, in a value: the quotes are gone (the value's edges),
         # escapes are resolved (a control character), f-string parts end where a field begins.
         self._in_value = re.compile(rf"(?:^|(?<=[/}}]))(?:{seg})(?=$|[/{{%?#\\\x00-\x1f])") if seg else None
+        self.escaped = EscapedSegments(self.segments)
         ordered = sorted(self._names, key=len, reverse=True)
         self._name_in_text = re.compile(_word_pattern(ordered)) if ordered else None
 
@@ -79,29 +82,28 @@ class CandidateTest:
     def relevant_lines(self, text: str, tree: ast.Module | None = None) -> list[int] | None:
         """Lines of the strings that can become retired URL text and of retired names, in order;
         ``None`` when ``ast`` cannot parse ``text`` (the caller then hands the whole file on)."""
-        escaped = LETTER_ESCAPE.search(text) is not None
         offsets = [m.start() for m in self._segment.finditer(text)] if self._segment is not None else []
+        offsets += self.escaped.offsets(text)
         names = (
             [m.start() for m in self._name_in_text.finditer(text)] if self._name_in_text is not None else []
         )
-        if not offsets and not names and not escaped:
+        if not offsets and not names:
             return []
         if tree is None:
             try:
                 tree = ast.parse(text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
-        line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         found = {bisect.bisect_right(line_starts, offset) for offset in names}
-        # Only the top-level statements holding a raw hit are walked (all of them when an escape
-        # may spell a segment that the raw text does not show).
-        lines = None if escaped else {bisect.bisect_right(line_starts, offset) for offset in offsets}
+        # Only the top-level statements holding a raw hit (plain or escaped) are walked.
+        lines = sorted({bisect.bisect_right(line_starts, offset) for offset in offsets})
         for stmt in tree.body:
             first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
             last = stmt.end_lineno or stmt.lineno
-            if lines is not None and not any(first <= line <= last for line in lines):
-                continue
-            found.update(self._relevant_in(stmt))
+            at = bisect.bisect_left(lines, first)
+            if at < len(lines) and lines[at] <= last:
+                found.update(self._relevant_in(stmt))
         return sorted(found)
 
     def _relevant_in(self, stmt: ast.stmt) -> Iterator[int]:

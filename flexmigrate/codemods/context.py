@@ -7,13 +7,15 @@ engine can import the rules without a cycle.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from flexmigrate.catalog import Catalog, Endpoint
+from flexmigrate.codemods.tree import parent_map
 from flexmigrate.models.findings import Edit, Finding, FixKind
 from flexmigrate.models.lines import LineIndex
 
@@ -86,8 +88,24 @@ class ModuleContext:
         """1-based line and column of a source offset."""
         return self._lines.line_col(offset)
 
+    @functools.cached_property
+    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        """``child -> parent`` for every node of the module (``codemods.tree``)."""
+        return parent_map(self.wrapper.module)
+
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.wrapper.resolve(ParentNodeProvider).get(node)
+        return self.parents.get(node)
+
+    @functools.cached_property
+    def nodes(self) -> list[cst.CSTNode]:
+        """Every node of the module but the module itself, in source order (outer before inner)."""
+        positions = self.wrapper.resolve(PositionProvider)
+
+        def where(node: cst.CSTNode) -> tuple[int, int, int, int]:
+            rng = positions[node]
+            return rng.start.line, rng.start.column, -rng.end.line, -rng.end.column
+
+        return sorted(self.parents, key=where)
 
     def scope(self, node: cst.CSTNode):
         return self.wrapper.resolve(ScopeProvider).get(node)

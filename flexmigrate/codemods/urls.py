@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 import libcst as cst
-from libcst.metadata import Assignment, ParentNodeProvider
+from libcst.metadata import Assignment
 
 from flexmigrate.codemods.context import EndpointCall, ModuleContext
 from flexmigrate.codemods.url.candidate import Candidate, judge
@@ -73,7 +73,7 @@ class _Engine:
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
         self.templates = templates_for(ctx.catalog)
-        self.names = Names(ctx.wrapper)
+        self.names = Names(ctx.wrapper, ctx.parents)
         self.reducer = Reducer(ctx.span, self.names.resolve, ctx.source)
         self.parent = ctx.parent
 
@@ -85,10 +85,8 @@ class _Engine:
 
     # -- collecting ---------------------------------------------------------------------------------
     def _tokens(self) -> list[cst.CSTNode]:
-        # The parent map already lists every node once; reading it is far cheaper than a visitor.
-        parents = self.ctx.wrapper.resolve(ParentNodeProvider)
         found: list[cst.CSTNode] = [
-            n for n in parents if isinstance(n, (cst.SimpleString, cst.FormattedString))
+            n for n in self.ctx.nodes if isinstance(n, (cst.SimpleString, cst.FormattedString))
         ]
         for name, const in self.names.constants.items():
             if isinstance(const.value, _STRINGISH):

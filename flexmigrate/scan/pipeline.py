@@ -28,7 +28,7 @@ __all__ = ["FileResult", "ScanOptions", "ScanResult", "process_file", "scan"]
 # Below this many files, or this many bytes, that pass both filter stages, worker processes cost
 # more than they save (starting one and importing libcst takes about a quarter of a second).
 PARALLEL_THRESHOLD = 24
-PARALLEL_BYTES = 256 * 1024
+PARALLEL_BYTES = 64 * 1024
 # Files larger than this are not analysed (``--max-file-size``; 0: no limit).  The largest
 # hand-written modules are well below it; generated ones above it are better regenerated.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024

@@ -30,7 +30,7 @@ def reduce_last(source: str) -> tuple[Skeleton | None, ModuleContext]:
         last = last.body.body[-1]  # type: ignore[assignment]
     small = last.body[0]  # type: ignore[union-attr]
     value = small.value
-    names = Names(ctx.wrapper)
+    names = Names(ctx.wrapper, ctx.parents)
     return Reducer(ctx.span, names.resolve, source).reduce(value), ctx
 
 

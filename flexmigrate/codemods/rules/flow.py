@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import Assignment, ParentNodeProvider
+from libcst.metadata import Assignment
 
 from flexmigrate.codemods.context import ModuleContext
 
@@ -43,12 +43,8 @@ class Binding:
 
 
 def all_nodes(ctx: ModuleContext) -> Iterator[cst.CSTNode]:
-    """Every node of the module but the module itself, in source order.
-
-    The parent map the engine already computed lists them all; walking ``.children`` again would
-    cost as much as a second visit of the tree.
-    """
-    return iter(ctx.wrapper.resolve(ParentNodeProvider))
+    """Every node of the module but the module itself, in source order."""
+    return iter(ctx.nodes)
 
 
 def enclosing_function(ctx: ModuleContext, node: cst.CSTNode) -> cst.FunctionDef | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import Assignment, GlobalScope, ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import Assignment, GlobalScope, PositionProvider, ScopeProvider
 
 from flexmigrate.codemods.url.skeleton import ListValue, NameValue
 
@@ -37,6 +37,7 @@ class Names:
     """Name resolution for one module (built once, answers in constant time per name)."""
 
     wrapper: cst.MetadataWrapper
+    parents: dict[cst.CSTNode, cst.CSTNode]  # child -> parent (``ModuleContext.parents``)
     constants: dict[str, NameValue] = field(default_factory=dict)  # module level, by name
     values: dict[str, NameValue] = field(default_factory=dict)  # constants and locals seen, by key
     exported: frozenset[str] = frozenset()  # the names listed in the module's ``__all__``
@@ -44,7 +45,7 @@ class Names:
 
     def __post_init__(self) -> None:
         self._scopes = self.wrapper.resolve(ScopeProvider)
-        self._parents = self.wrapper.resolve(ParentNodeProvider)
+        self._parents = self.parents
         self._positions = self.wrapper.resolve(PositionProvider)
         module = self.wrapper.module
         global_scope = self._scopes.get(module)

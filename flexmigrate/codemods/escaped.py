@@ -1,0 +1,96 @@
+r"""A retired segment spelled with escapes (``"\x74enant"``, ``"te\156ant"``, ``"ten\<newline>ant"``).
+
+Python evaluates such a literal to the plain segment, so the URL engine sees it; the plain-text
+tests of the filter stages do not.  :class:`EscapedSegments` finds them in raw text (``str`` or
+``bytes``): a cheap scan for escapes that could spell a segment's letter (each starts with a
+backslash, which ``re`` scans for fast), then the full pattern only in a window around each.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import AnyStr, Iterable, Iterator
+
+__all__ = ["EscapedSegments"]
+
+# Every letter of a segment spelled as an escape takes at most this many characters (``\N{...}``).
+_LONGEST_LETTER = 85
+# How far past an escape one window reaches (see ``EscapedSegments._find``).
+_STRIDE = 1 << 16
+
+
+def _letter(letter: str, escaped: bool) -> str:
+    r"""``letter`` in a string literal: as an escape (``\x74``, ``\u0074``, ``\U00000074``, ``\164``,
+    ``\N{...}``) or, unless ``escaped``, written plainly."""
+    code = ord(letter)
+    forms = [
+        rf"\\x(?i:{code:02x})",
+        rf"\\u(?i:{code:04x})",
+        rf"\\U(?i:{code:08x})",
+        rf"\\{code:03o}",
+        r"\\N\{[^}\r\n]{1,80}\}",
+    ]
+    if not escaped:
+        forms.append(re.escape(letter))
+    return "(?:" + "|".join(forms) + ")"
+
+
+def _full(segments: tuple[str, ...]) -> str:
+    """A segment with at least one letter escaped, or split by a backslash-newline."""
+    alternatives = []
+    gap = r"(?:\\\r?\n)*"
+    for segment in segments:
+        for i in range(len(segment)):
+            alternatives.append(gap.join(_letter(ch, escaped=(j == i)) for j, ch in enumerate(segment)))
+        plain = [re.escape(ch) for ch in segment]
+        for i in range(1, len(segment)):
+            alternatives.append("".join(plain[:i]) + r"\\\r?\n" + gap + gap.join(plain[i:]))
+    return "|".join(alternatives)
+
+
+def _starts(segments: tuple[str, ...]) -> str:
+    """Where such a segment starts to differ from plain text: an escape of one of its letters,
+    ``\\N{``, or a backslash-newline right after one of its letters."""
+    codes = sorted({ord(ch) for s in segments for ch in s})
+    forms = [r"N\{"]
+    for code in codes:
+        forms += [rf"x(?i:{code:02x})", rf"u(?i:{code:04x})", rf"U(?i:{code:08x})", f"{code:03o}"]
+    letters = re.escape("".join(map(chr, codes)))
+    forms.append(r"(?<=[" + letters + r"]\\)\r?\n")  # the letter before the backslash
+    return r"\\(?:" + "|".join(forms) + ")"
+
+
+class EscapedSegments:
+    def __init__(self, segments: Iterable[str]) -> None:
+        self.segments = tuple(sorted(set(segments)))
+        if not all(s.isascii() for s in self.segments):
+            raise ValueError("retired segments are ASCII path words")
+        self.window = _LONGEST_LETTER * max((len(s) for s in self.segments), default=0)
+        full, starts = _full(self.segments), _starts(self.segments)
+        self._text = (re.compile(starts), re.compile(full)) if self.segments else None
+        self._bytes = (re.compile(starts.encode()), re.compile(full.encode())) if self.segments else None
+
+    def offsets(self, data: AnyStr) -> list[int]:
+        """Where an escaped segment begins in ``data`` (text or bytes), in order."""
+        return sorted(set(self._find(data, first=False)))
+
+    def search(self, data: AnyStr) -> bool:
+        """Whether ``data`` holds an escaped segment."""
+        return any(True for _ in self._find(data, first=True))
+
+    def _find(self, data: AnyStr, *, first: bool) -> Iterator[int]:
+        patterns = self._bytes if isinstance(data, bytes) else self._text
+        if patterns is None or ("\\" if isinstance(data, str) else b"\\") not in data:
+            return
+        starts, full = patterns
+        covered = -1  # escapes starting before this were inside a window already searched
+        for hit in starts.finditer(data):
+            if hit.start() < covered:
+                continue
+            # A match around an escape lies within ``window`` of it; one window serves every escape
+            # in the next _STRIDE characters too, so text dense with escapes costs one pass.
+            covered = hit.start() + _STRIDE
+            for match in full.finditer(data, max(0, hit.start() - self.window), covered + self.window):
+                yield match.start()
+                if first:
+                    return
