@@ -15,8 +15,6 @@ __all__ = ["EscapedSegments"]
 
 # Every letter of a segment spelled as an escape takes at most this many characters (``\N{...}``).
 _LONGEST_LETTER = 85
-# How far past an escape one window reaches (see ``EscapedSegments._find``).
-_STRIDE = 1 << 16
 
 
 def _letter(letter: str, escaped: bool) -> str:
@@ -83,14 +81,17 @@ class EscapedSegments:
         if patterns is None or ("\\" if isinstance(data, str) else b"\\") not in data:
             return
         starts, full = patterns
-        covered = -1  # escapes starting before this were inside a window already searched
-        for hit in starts.finditer(data):
-            if hit.start() < covered:
+        # A match around an escape lies within ``window`` of it: the windows of nearby escapes are
+        # merged, so text dense with escapes is searched once and a lone escape costs one window.
+        lo = hi = -1
+        for hit in [*starts.finditer(data), None]:
+            if hit is not None and lo >= 0 and hit.start() - self.window <= hi:
+                hi = hit.end() + self.window
                 continue
-            # A match around an escape lies within ``window`` of it; one window serves every escape
-            # in the next _STRIDE characters too, so text dense with escapes costs one pass.
-            covered = hit.start() + _STRIDE
-            for match in full.finditer(data, max(0, hit.start() - self.window), covered + self.window):
-                yield match.start()
-                if first:
-                    return
+            if lo >= 0:
+                for match in full.finditer(data, lo, hi):
+                    yield match.start()
+                    if first:
+                        return
+            if hit is not None:
+                lo, hi = max(0, hit.start() - self.window), hit.end() + self.window

@@ -120,6 +120,50 @@ def test_a_large_unrelated_file_with_one_call_is_still_found(tmp_path: Path) -> 
     assert [f.rule for f in result.findings if f.rule.startswith("FM1")] == ["FM101"]
 
 
+NEAR_MISSES = """\
+import requests
+
+
+
+def tenant_of(token, options):
+    if "tenant" in token and options.get("tenant"):
+        print(token["tenant"]["name"])
+    parser.add_argument("--tenant", dest="tenant")
+    return requests.get(f"https://login.example.com/{{tenant}}/v2.0").json()
+
+
+class Maintenance{i}:
+    \"\"\"Maintenant: every tenant has its own schema.\"\"\"
+
+    def run(self, tenant_id):
+        return requests.get("https://example.com/tenants/%s/backup" % tenant_id)
+"""
+
+
+def test_every_fixture_in_a_large_tree_is_found_alike(tmp_path: Path) -> None:
+    """All fixtures among 200 multi-tenant near-miss modules: each gives its own findings."""
+    for i, fixture in enumerate(ALL):
+        (tmp_path / f"f{i:03d}_{fixture.name}").write_bytes(fixture.read_bytes())
+    noise = tmp_path / "vendor_like"
+    noise.mkdir()
+    for i in range(200):
+        (noise / f"multi_tenant_{i:03d}.py").write_text(NEAR_MISSES.format(i=i), "utf-8")
+    options = ScanOptions(report_comments=False)
+    result = scan([tmp_path], options)
+    by_file = {Path(f.path).name: [] for f in result.findings}
+    for f in result.findings:
+        by_file[Path(f.path).name].append(_key(f))
+    assert not any(name.startswith("multi_tenant") for name in by_file)
+    for i, fixture in enumerate(ALL):
+        if fixture.parent.name == "comments":
+            continue
+        name = f"f{i:03d}_{fixture.name}"
+        expected = check_source(fixture.read_text("utf-8"), path=name, policy=options.policy)
+        assert by_file.get(name, []) == [_key(f) for f in expected], name
+    parsed = [r.path.name for r in result.files if r.parsed]
+    assert not any(name.startswith("multi_tenant") for name in parsed), "near misses never reach libcst"
+
+
 def test_one_worker_and_many_give_the_same_findings(tmp_path: Path) -> None:
     for i, fixture in enumerate(ALL):
         (tmp_path / f"f{i:03d}_{fixture.name}").write_bytes(fixture.read_bytes())
