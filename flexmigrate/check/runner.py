@@ -20,7 +20,7 @@ from flexmigrate.check.config import IdSpec, Settings
 from flexmigrate.check.record import Baseline, Recorder
 from flexmigrate.check.routes import Resource
 from flexmigrate.check.sampling import sample
-from flexmigrate.check.transport import Reply, Transport
+from flexmigrate.check.transport import Listing, Reply, Transport
 from flexmigrate.check.verdicts import Judge
 from flexmigrate.models.check_results import CheckResult, ListDelta, RunSummary, Verdict
 
@@ -91,13 +91,16 @@ class Runner:
                 return recorded
         spec = self.facts["cluster_discovery"]
         path = spec["path"].format(groupId=self.settings.group_id)
-        items, reply = await self.transport.paginate(
+        listing = await self.transport.paginate(
             "new",
             path,
             self.catalog.media_type(spec["accept_version"]),
             self.facts["pagination"],
             spec["paginated"],
         )
+        items, reply = listing.items, listing.reply
+        if listing.incomplete:
+            self.summary.problems.append(f"{spec['operationId']}: listing incomplete: {listing.incomplete}")
         if items is None:
             why = reply.error or f"HTTP {reply.status}"
             raise CheckAborted(
@@ -117,16 +120,22 @@ class Runner:
             "new", resource.list_path("new", group, cluster), new_op.media_type, pagination, True
         )
         if self.baseline is not None:
-            (new_items, new_reply) = await new_task
-            old_items = None
-            old_reply = Reply(None, error="baseline run")
+            new_listing = await new_task
+            old_listing = Listing(None, Reply(None, error="baseline run"))
             baseline_ids = self.baseline.ids("old", resource.key, cluster)
         else:
             old_task = self.transport.paginate(
                 "old", resource.list_path("old", group, cluster), old_op.media_type, pagination, False
             )
-            (new_items, new_reply), (old_items, old_reply) = await asyncio.gather(new_task, old_task)
+            new_listing, old_listing = await asyncio.gather(new_task, old_task)
             baseline_ids = []
+        for side, listing in (("replacement", new_listing), ("retired", old_listing)):
+            if listing.incomplete:
+                self.summary.problems.append(
+                    f"{resource.listing.key} {cluster}: {side} list incomplete: {listing.incomplete}"
+                )
+        new_items, new_reply = new_listing.items, new_listing.reply
+        old_items, old_reply = old_listing.items, old_listing.reply
         new_ids = _ids(new_items, id_field)
         old_ids = _ids(old_items, id_field)
         if new_items is None:

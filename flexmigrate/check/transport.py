@@ -205,17 +205,26 @@ class Transport:
 
     async def paginate(
         self, family: str, path: str, media_type: str, pagination: Mapping[str, Any], paginated: bool
-    ) -> tuple[list[Any] | None, Reply]:
-        """Every item of a list endpoint (all pages when ``paginated``); ``None`` items on failure."""
+    ) -> Listing:
+        """Every item of a list endpoint: all pages when ``paginated``, as the server pages them.
+
+        The server's ``next`` link and its total count say whether more remains; a page shorter
+        than asked for ends nothing (Atlas may serve fewer items per page than it is asked for,
+        and then the next pages are asked at the size it serves).  A listing that cannot be
+        completed -- an empty page while the count says more, a page the server answers again, more
+        than ``max_pages`` pages -- keeps what it read and says why in ``Listing.incomplete``.
+        """
         results_field = pagination["results_field"]
         if not paginated:
             reply = await self.get(family, path, media_type)
             if not reply.ok or not isinstance(reply.body, dict):
-                return None, reply
-            return list(reply.body.get(results_field) or []), reply
+                return Listing(None, reply)
+            return Listing(list(reply.body.get(results_field) or []), reply, pages=1)
         size = pagination["max_items_per_page"]
         page = pagination["first_page"]
         items: list[Any] = []
+        seen: set[str] = set()
+        pages = 0
         while True:
             params = {
                 pagination["page_param"]: page,
@@ -224,13 +233,62 @@ class Transport:
             }
             reply = await self.get(family, path, media_type, params)
             if not reply.ok or not isinstance(reply.body, dict):
-                return None, reply
+                return Listing(
+                    None if not items else items, reply, pages, _failed(reply, pages) if items else None
+                )
+            pages += 1
             chunk = list(reply.body.get(results_field) or [])
-            items.extend(chunk)
+            fresh = [item for item in chunk if _key(item) not in seen]
+            seen.update(_key(item) for item in fresh)
+            items.extend(fresh)
             total = reply.body.get(pagination["total_field"])
-            if len(chunk) < size or (isinstance(total, int) and len(items) >= total):
-                return items, reply
-            page += 1
+            total = total if isinstance(total, int) and not isinstance(total, bool) else None
+            has_next = _has_link(reply.body, pagination["links_field"], pagination["next_rel"])
+            if not has_next and (total is None or len(items) >= total):
+                return Listing(items, reply, pages)
+            counted = f" of the {total} the server counts" if total is not None else ""
+            if not has_next and total is not None and total > len(items) and not chunk:
+                why = f"page {page} came back empty after {len(items)} items{counted}"
+                return Listing(items, reply, pages, why)
+            if not fresh:
+                why = f"the server answered page {page} with items it had already sent; stopped after {pages} pages, {len(items)} items{counted}"
+                return Listing(items, reply, pages, why)
+            if pages >= pagination["max_pages"]:
+                why = f"stopped after {pages} pages (the bound), {len(items)} items{counted}"
+                return Listing(items, reply, pages, why)
+            if 0 < len(chunk) < size:
+                # The server serves fewer than asked: ask the next pages at its size, from here on.
+                size = len(chunk)
+                page = len(items) // size + pagination["first_page"]
+            else:
+                page += 1
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list endpoint gave: its items (``None`` when its first page failed), the last reply,
+    how many pages were read, and why the listing is incomplete when it is."""
+
+    items: list[Any] | None
+    reply: Reply
+    pages: int = 0
+    incomplete: str | None = None
+
+
+def _key(item: Any) -> str:
+    """An item's identity across pages: its JSON text (ids alone would miss a server that repeats)."""
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def _has_link(body: Mapping[str, Any], links_field: str, rel: str) -> bool:
+    links = body.get(links_field)
+    return isinstance(links, list) and any(
+        isinstance(link, dict) and link.get("rel") == rel for link in links
+    )
+
+
+def _failed(reply: Reply, pages: int) -> str:
+    return f"page {pages + 1} failed ({reply.error or f'HTTP {reply.status}'}) after {pages} pages"
 
 
 _MALFORMED = object()

@@ -73,6 +73,13 @@ def register(subparsers: Any) -> None:
         "--nonce-ttl", dest="nonce_ttl_seconds", type=float, help="Digest nonce lifetime, seconds"
     )
     modes.add_argument(
+        "--page-cap",
+        type=int,
+        metavar="N",
+        help="serve at most N items per list page whatever itemsPerPage asks, as the real Atlas "
+        "did (0: as asked)",
+    )
+    modes.add_argument(
         "--error-parameters",
         choices=("values", "empty"),
         help="ApiError.parameters: the message values, as Atlas's docs show (default), "
@@ -147,6 +154,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         "token_ttl_seconds",
         "nonce_ttl_seconds",
         "error_parameters",
+        "page_cap",
     )
     changes: dict[str, Any] = {k: getattr(args, k) for k in top if getattr(args, k) is not None}
     fault_flags = (

@@ -342,7 +342,8 @@ class SandboxApp:
         per_page = self._int_arg(call, "items_per_page", pag["items_per_page"])
         include_count = self._bool_arg(call, "include_count", pag["include_count_default"])
         start = (page - 1) * per_page
-        chunk = records[start : start + per_page]
+        served = min(per_page, self.config.page_cap) if self.config.page_cap else per_page
+        chunk = records[start : start + served]
 
         def page_href(n: int) -> str:
             query = {self.query_names["page_num"]: n, self.query_names["items_per_page"]: per_page}

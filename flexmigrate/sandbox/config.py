@@ -151,6 +151,9 @@ class SandboxConfig:
     # ApiError.parameters: "values" sends the message's values as Atlas's documented samples show
     # (strings and numbers); "empty" sends [], which also satisfies the spec's "array of objects".
     error_parameters: str = "values"
+    # Serve at most this many items per page whatever itemsPerPage asks (0: as asked).  The real
+    # Atlas answered 100 items to a request for more (sandbox.json pagination), with a next link.
+    page_cap: int = 0
     faults: FaultConfig = field(default_factory=FaultConfig)
     drift: tuple[DriftRule, ...] = ()
     credentials: Credentials = field(default_factory=Credentials)
@@ -171,6 +174,8 @@ class SandboxConfig:
             raise ValueError("error_parameters must be 'values' or 'empty'")
         if self.rate_limit_scale < 0:
             raise ValueError("rate_limit_scale must not be negative")
+        if self.page_cap < 0:
+            raise ValueError("page_cap must not be negative")
         if self.token_ttl_seconds <= 0 or self.nonce_ttl_seconds <= 0:
             raise ValueError("token and nonce lifetimes must be positive")
 
