@@ -271,6 +271,10 @@ class Runner:
                 started = True
         finally:
             self.summary.settings.update(requests=self.transport.requests, retries=self.transport.retries)
+            if self.transport.buckets:
+                self.summary.settings["rate_limits"] = {
+                    family: bucket.describe() for family, bucket in sorted(self.transport.buckets.items())
+                }
             tokens = getattr(self.transport.auth, "tokens_issued", None)
             if tokens is not None:
                 self.summary.settings["tokens_issued"] = tokens

@@ -24,7 +24,7 @@ from tenacity.wait import wait_random_exponential
 
 from flexmigrate import __version__
 from flexmigrate.check.auth import TokenError
-from flexmigrate.check.ratelimit import TokenBucket
+from flexmigrate.check.ratelimit import TokenBucket, header_int
 from flexmigrate.check.redact import Redactor
 
 log = logging.getLogger("flexmigrate.check")
@@ -91,6 +91,7 @@ class Transport:
         timeout: float,
         max_attempts: int,
         buckets: Mapping[str, TokenBucket] | None = None,
+        rate_limit_headers: tuple[str, str] = ("RateLimit-Limit", "RateLimit-Remaining"),
         ca_bundle: str | None = None,
         backoff_initial: float = 0.2,
         backoff_max: float = 10.0,
@@ -120,11 +121,13 @@ class Transport:
             self._slots.put_nowait(i % shards)
         self.auth = auth
         self._buckets = dict(buckets or {})
+        self._limit_header, self._remaining_header = rate_limit_headers
         self._redactor = redactor
         self._max_attempts = max_attempts
         # "full jitter": a random wait up to initial * 2**attempt, capped; spreads a stampede of retries.
         self._backoff = wait_random_exponential(multiplier=backoff_initial, max=backoff_max)
         self.requests = 0  # attempts sent (reported)
+        self.buckets = self._buckets
         self.retries = 0
 
     async def __aenter__(self) -> "Transport":
@@ -189,6 +192,11 @@ class Transport:
         finally:
             self._slots.put_nowait(shard)
         status = response.status_code
+        if bucket is not None:  # header names are matched without regard to case, as HTTP says
+            bucket.observe(
+                header_int(response.headers.get(self._limit_header)),
+                header_int(response.headers.get(self._remaining_header)),
+            )
         body = _parse(response)
         if status in RETRY_STATUSES:
             wait = (

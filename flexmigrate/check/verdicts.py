@@ -49,6 +49,7 @@ class Judge:
     sunset: date
     today: date
     redactor: Redactor
+    hypermedia: frozenset[str] = frozenset()  # top-level fields that are links, not data
 
     def old_is_retired(self, status: int | None) -> bool:
         """410 always; 404 only once the sunset has passed (before it, 404 means the ID is unknown)."""
@@ -106,16 +107,27 @@ class Judge:
         volatile: frozenset[str] = frozenset()
         if old_again is not None and old_again.ok and isinstance(old_again.body, dict):
             volatile = volatile_fields(self.normaliser.old(old.body), self.normaliser.old(old_again.body))
-        split = partition(
-            compare(self.normaliser.old(old.body), self.normaliser.new(new.body)), self.ignore, volatile
-        )
+        old_data, old_links = self._split(self.normaliser.old(old.body))
+        new_data, new_links = self._split(self.normaliser.new(new.body))
+        split = partition(compare(old_data, new_data), self.ignore, volatile)
+        # Links are compared only where both families send them (the real Flex items carry none).
+        both = {k: old_links[k] for k in old_links.keys() & new_links.keys()}
+        links = compare(both, {k: new_links[k] for k in both}).differences
         return result(
             Verdict.MISMATCH if split.differences else Verdict.MATCH,
             differences=self._redacted(split.differences),
             volatile=split.volatile,
             ignored=split.ignored,
             compared=split.compared,
+            hypermedia=self._redacted(links),
         )
+
+    def _split(self, document: Any) -> tuple[Any, dict[str, Any]]:
+        """``document`` without its hypermedia fields, and those fields."""
+        if not isinstance(document, dict) or not self.hypermedia:
+            return document, {}
+        data = {k: v for k, v in document.items() if k not in self.hypermedia}
+        return data, {k: v for k, v in document.items() if k in self.hypermedia}
 
     def _redacted(self, diffs: tuple[Difference, ...]) -> tuple[Difference, ...]:
         red = self.redactor.document

@@ -192,6 +192,7 @@ def _judges(
             sunset=date.fromisoformat(catalog.sunset),
             today=date.today(),
             redactor=redactor,
+            hypermedia=frozenset(facts["defaults"]["hypermedia"]),
         )
     return out
 
@@ -221,7 +222,8 @@ def run(args: argparse.Namespace) -> int:
     auth = build_auth(
         credentials, base_url, dict(catalog.auth), facts["credentials"]["token_renew_before_seconds"]
     )
-    buckets = buckets_from_catalog(catalog.section("sandbox")["rate_limits"], settings.rate_limit_scale)
+    limits = facts["rate_limits"]
+    buckets = buckets_from_catalog(limits, settings.rate_limit_scale)
     seed = settings.seed if settings.seed is not None else new_seed()
     try:
         out = Output(settings.output, atomic=settings.output_format not in STREAMING_FORMATS)
@@ -301,6 +303,7 @@ async def _main(
             timeout=settings.timeout,
             max_attempts=settings.max_attempts,
             buckets=buckets,
+            rate_limit_headers=_rate_limit_headers(catalog),
             ca_bundle=settings.ca_bundle,
         ) as transport:
             runner = Runner(settings, catalog, transport, known, judges, sink, seed, recorder, baseline)
@@ -324,3 +327,8 @@ def _configure_logging(verbosity: int, redactor: Redactor) -> None:
         if verbosity > 1:
             other.addHandler(handler)
             other.setLevel(logging.DEBUG)
+
+
+def _rate_limit_headers(catalog: Catalog) -> tuple[str, str]:
+    names = catalog.section("check")["rate_limits"]["headers"]
+    return names["limit"], names["remaining"]

@@ -82,6 +82,8 @@ class CheckResult:
     old_status: int | None = None
     new_status: int | None = None
     source: str = "live"  # "live" or "baseline": where the retired representation came from
+    # Differences of hypermedia (links), compared only when both families send it; never data.
+    hypermedia: tuple[Difference, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -102,6 +104,8 @@ class CheckResult:
             "new_status": self.new_status,
             "source": self.source,
         }
+        if self.hypermedia:
+            out["hypermedia"] = [d.to_dict() for d in self.hypermedia]
         if self.error is not None:
             out["error"] = self.error
         return out
@@ -183,9 +187,13 @@ class RunSummary:
     settings: dict[str, Any] = field(default_factory=dict)  # seed, sample size, clusters, ...
     failed_ids: int = 0
     problems: list[str] = field(default_factory=list)  # e.g. a list endpoint that could not be read
+    hypermedia: dict[str, int] = field(default_factory=dict)  # links differing (by field), never data
 
     def add(self, result: CheckResult) -> None:
         self.counts[result.verdict.value] += 1
+        for diff in result.hypermedia:
+            gpath = generic_path(diff.field)
+            self.hypermedia[gpath] = self.hypermedia.get(gpath, 0) + 1
         if result.failed:
             self.failed_ids += 1
         differing = {generic_path(d.field): d for d in result.differences if d.kind is not DiffKind.SCHEMA}
@@ -253,6 +261,7 @@ class RunSummary:
             "exit_code": self.exit_code,
             "interrupted": self.interrupted,
             "problems": list(self.problems),
+            "hypermedia": dict(sorted(self.hypermedia.items())),
             "lists": [d.to_dict() for d in self.lists],
             "max_mismatch_rate": self.max_mismatch_rate,
             "fields": {name: st.to_dict() for name, st in sorted(self.fields.items())},

@@ -75,6 +75,11 @@ class MarkdownRenderer:
                 old = str(len(d.only_in_old)) if d.old_available else "retired"
                 w(f"| {d.resource} | {_cell(d.cluster)} | {old} | {len(d.only_in_new)} |\n")
             w("\n")
+        if summary.hypermedia:
+            w("## Hypermedia (not data)\n\n| field | IDs where it differs |\n|---|---:|\n")
+            for path, count in sorted(summary.hypermedia.items()):
+                w(f"| {_cell(path)} | {count} |\n")
+            w("\n")
         if summary.problems:
             w("## Problems\n\n" + "".join(f"- {_cell(p)}\n" for p in summary.problems) + "\n")
         self._rows.seek(0)

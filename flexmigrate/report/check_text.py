@@ -82,6 +82,8 @@ class TextRenderer:
                     f"list {d.resource} {d.cluster}: {len(d.only_in_old)} only in retired, "
                     f"{len(d.only_in_new)} only in replacement"
                 )
+        for path, count in sorted(summary.hypermedia.items()):
+            c.print(f"hypermedia (not data): {path} differs for {count} ID(s)", highlight=False)
         for p in summary.problems:
             c.print(f"[magenta]problem:[/] {p}", markup=True, highlight=False)
         self._rows.seek(0)

@@ -9,7 +9,7 @@ import pytest
 
 from flexmigrate.catalog import load_catalog
 from flexmigrate.check import ratelimit
-from flexmigrate.check.ratelimit import HEADROOM, TokenBucket, buckets_from_catalog
+from flexmigrate.check.ratelimit import HEADROOM, TokenBucket, buckets_from_catalog, header_int
 from flexmigrate.check.transport import retry_after_seconds
 
 
@@ -58,13 +58,47 @@ def test_pause_holds_every_caller_and_empties_the_bucket(fake):
 
 
 def test_buckets_follow_the_catalog_numbers_and_the_scale():
-    limits = load_catalog().section("sandbox")["rate_limits"]
+    limits = load_catalog().section("check")["rate_limits"]
     buckets = buckets_from_catalog(limits, 0.5)
     assert set(buckets) == set(limits["buckets"])
     spec = limits["buckets"]["new"]
     assert buckets["new"].capacity == int(spec["capacity"] * 0.5)
     assert buckets["new"].rate == pytest.approx(spec["refill_rate"] * 0.5 / spec["refill_seconds"] * HEADROOM)
     assert buckets_from_catalog(limits, 0) == {}
+
+
+def test_the_server_headers_take_over_from_the_catalog(fake):
+    """RateLimit-Limit sets capacity and refill over the catalog's period; the bucket never holds
+    more than RateLimit-Remaining; a scale applies to the server's figure too; absent headers change
+    nothing."""
+    bucket = TokenBucket(capacity=100, rate=100 / 60, clock=fake.clock, period=60)
+    bucket.observe(None, None)
+    assert bucket.capacity == 100 and bucket.source == "catalog"
+    bucket.observe(1200, 1198)
+    assert bucket.capacity == 1200 and bucket.source == "server"
+    assert bucket.rate == pytest.approx(1200 / 60 * HEADROOM)
+    bucket.observe(1200, 2)
+    for _ in range(2):
+        asyncio.run(bucket.acquire())
+    assert fake.sleeps == [], "two tokens were left"
+    asyncio.run(bucket.acquire())
+    assert sum(fake.sleeps) == pytest.approx(1 / bucket.rate), "the third waits for the refill"
+    half = TokenBucket(capacity=50, rate=50 / 60, clock=fake.clock, period=60, scale=0.5)
+    half.observe(1200, None)
+    assert half.capacity == 600
+    assert half.describe() == {"capacity": 600, "per_seconds": 60, "source": "server", "waited_seconds": 0.0}
+
+
+def test_rate_limit_headers_as_numbers():
+    assert [header_int(v) for v in ("1200", " 7 ", None, "", "x", "-3", "1.5")] == [
+        1200,
+        7,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_retry_after_as_seconds_or_http_date():

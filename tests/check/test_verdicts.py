@@ -38,6 +38,7 @@ def judge(today: date = SUNSET, rules: Rules = URL_RULES) -> Judge:
         sunset=SUNSET,
         today=today,
         redactor=Redactor(FACTS["redaction"]),
+        hypermedia=frozenset(FACTS["defaults"]["hypermedia"]),
     )
 
 
@@ -111,3 +112,33 @@ def test_noise_fetch_turns_a_changing_field_into_volatile():
     running = {**OLD, "status": "RUNNING"}
     r = judge()(EP.key, "restoreId", "c1", RID, Reply(200, running), Reply(200, NEW), Reply(200, OLD))
     assert r.verdict.value == "match" and r.volatile == ("status",)
+
+
+SELF_OLD = [
+    {
+        "rel": "self",
+        "href": "https://cloud.mongodb.com/api/atlas/v2/groups/g/clusters/c1/backup/tenant/restores/" + RID,
+    }
+]
+
+
+def test_links_on_one_side_only_are_not_a_mismatch():
+    """Real Flex items carry no links; the tenant family's do (issue 9)."""
+    r = verdict(Reply(200, {**OLD, "links": SELF_OLD}), Reply(200, NEW))
+    assert r.verdict.value == "match" and not r.differences and not r.hypermedia
+    assert "links" not in r.compared
+
+
+def test_links_on_both_sides_are_compared_and_reported_apart():
+    other = [{"rel": "self", "href": "https://cloud.mongodb.com/api/atlas/v2/groups/g/flexClusters/c1/x"}]
+    r = verdict(Reply(200, {**OLD, "links": SELF_OLD}), Reply(200, {**NEW, "links": other}))
+    assert r.verdict.value == "match", "hypermedia is not data"
+    assert [d.field for d in r.hypermedia] == ["links[0].href"]
+    assert r.to_dict()["hypermedia"][0]["field"] == "links[0].href"
+    summary = RunSummary()
+    summary.add(r)
+    assert summary.hypermedia == {"links[].href": 1} and summary.exit_code == 0
+    changed = verdict(
+        Reply(200, {**OLD, "links": SELF_OLD}), Reply(200, {**NEW, "status": "FAILED", "links": other})
+    )
+    assert changed.verdict.value == "mismatch" and [d.field for d in changed.differences] == ["status"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from flexmigrate.catalog import load_catalog
+
 from tests.sandbox.helpers import CATALOG, FAMILIES, call, digest_client, ids, op, path, request_body
 from tests.sandbox.spec import documented_statuses, request_validators, response_validators
 
@@ -109,7 +111,8 @@ def test_error_answers_match_the_api_error_schema(shared_dir, sandbox_factory, e
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_unauthorized_and_rate_limited_answers_match_the_schema(shared_dir, sandbox_factory, family):
-    sandbox = sandbox_factory(rate_limit_scale=0.01)  # capacity 1
+    capacity = load_catalog().section("sandbox")["rate_limits"]["buckets"][family]["capacity"]
+    sandbox = sandbox_factory(rate_limit_scale=1 / capacity)  # capacity 1
     cluster = sandbox.dataset.first_cluster()
     operation = op("list_snapshots", family)
     with httpx.Client(base_url=sandbox.base_url) as anonymous:

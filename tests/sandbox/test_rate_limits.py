@@ -8,10 +8,11 @@ from tests.sandbox.helpers import FACTS, call, digest_client, error_code, ids
 
 pytestmark = pytest.mark.timeout(60)
 LIMITS = FACTS["rate_limits"]
+NEW_CAPACITY = LIMITS["buckets"]["new"]["capacity"]
 
 
 def test_bucket_empties_then_429_with_atlas_body_and_retry_after(sandbox_factory):
-    sandbox = sandbox_factory(rate_limit_scale=0.03)  # capacity 100 * 0.03 = 3, refill 3 per 60 s
+    sandbox = sandbox_factory(rate_limit_scale=3 / NEW_CAPACITY)  # Flex capacity 3, refill 3 per 60 s
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
         answers = [call(client, "list_snapshots", "new", *ids(cluster)) for _ in range(4)]
@@ -33,7 +34,7 @@ def test_bucket_empties_then_429_with_atlas_body_and_retry_after(sandbox_factory
 
 
 def test_families_and_projects_have_separate_buckets(sandbox_factory):
-    sandbox = sandbox_factory(rate_limit_scale=0.01)  # capacity 1
+    sandbox = sandbox_factory(rate_limit_scale=1 / NEW_CAPACITY)  # capacity 1 for both families
     first, second = (next(iter(p.clusters.values())) for p in sandbox.dataset.projects.values())
     with digest_client(sandbox) as client:
         assert call(client, "list_snapshots", "new", *ids(first)).status_code == 200
@@ -56,11 +57,13 @@ def test_headers_can_be_omitted_and_limiting_turned_off(sandbox_factory):
     assert statuses == {200}
 
 
-def test_default_capacity_comes_from_the_catalog(sandbox_factory):
+@pytest.mark.parametrize("family", ["old", "new"])
+def test_default_capacity_comes_from_the_catalog(sandbox_factory, family):
     sandbox = sandbox_factory()
     with digest_client(sandbox) as client:
-        response = call(client, "list_snapshots", "old", *ids(sandbox.dataset.first_cluster()))
-    assert response.headers["RateLimit-Limit"] == str(LIMITS["buckets"]["old"]["capacity"])
+        response = call(client, "list_snapshots", family, *ids(sandbox.dataset.first_cluster()))
+    assert response.headers["RateLimit-Limit"] == str(LIMITS["buckets"][family]["capacity"])
+    assert LIMITS["buckets"]["new"]["capacity"] == 1200, "the capacity the real Atlas sends for Flex"
 
 
 def test_bucket_refills_continuously():
