@@ -138,7 +138,8 @@ def register(subparsers: Any) -> None:
         "--rate-limit-scale",
         type=float,
         metavar="F",
-        help="multiply the documented rate-limit buckets by F; 0 disables client-side limiting",
+        help="multiply the rate limits in force (the catalog's, then the server's RateLimit-Limit) by F; "
+        "0 disables client-side limiting",
     )
     out = p.add_argument_group("output")
     out.add_argument("--format", choices=FORMATS, default="text", dest="output_format")

@@ -33,6 +33,12 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--config", metavar="FILE", help="TOML scenario file (SandboxConfig fields, [faults], [[drift]])"
     )
+    p.add_argument(
+        "--replay",
+        metavar="DIR",
+        help="serve the recorded Atlas answers in DIR (one JSON file per exchange, docs/sandbox.md) "
+        "instead of the synthetic data; --host and --port still apply",
+    )
     p.add_argument("--host", help="loopback address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 0: a free one)")
     p.add_argument("--seed", type=int, help="seed for data, faults and drift")
@@ -186,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
         config = config_from_args(args)
     except (ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
+    if args.replay:
+        return _replay(args, config)
 
     def announce(running: Any) -> None:
         creds = running.credentials
@@ -199,6 +207,39 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         serve_forever(config, on_ready=announce, access_log=sys.stderr if args.access_log else None)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
+    return 0
+
+
+def _replay(args: argparse.Namespace, config: SandboxConfig) -> int:
+    """``--replay DIR``: serve recorded exchanges; a file that is not one is named and left out."""
+    from pathlib import Path
+
+    from flexmigrate.models.exits import UsageError
+    from flexmigrate.sandbox.replay import ReplayApp, load_exchanges
+    from flexmigrate.sandbox.runner import serve_forever
+
+    folder = Path(args.replay)
+    if not folder.is_dir():
+        raise UsageError(f"--replay {folder}: not a folder")
+    exchanges, problems = load_exchanges(folder)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not exchanges:
+        raise UsageError(f"--replay {folder}: no recorded exchange to serve")
+    app = ReplayApp(exchanges)
+
+    def announce(running: Any) -> None:
+        print(f"Atlas replay listening on {running.base_url}: {len(exchanges)} recorded answers")
+        for method, path in app.paths:
+            print(f"  {method} {path}")
+        sys.stdout.flush()
+
+    try:
+        serve_forever(
+            config, on_ready=announce, access_log=sys.stderr if args.access_log else None, replay=app
+        )
     except OSError as exc:
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
     return 0

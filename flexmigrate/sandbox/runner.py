@@ -11,16 +11,17 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from flexmigrate.sandbox.app import SandboxApp
 from flexmigrate.sandbox.config import Credentials, DriftRule, SandboxConfig
 from flexmigrate.sandbox.dataset import Dataset
 from flexmigrate.sandbox.faults import FaultPlan
 from flexmigrate.sandbox.http import Request, Response
+from flexmigrate.sandbox.replay import ReplayApp
 from flexmigrate.sandbox.server import HttpProtocol
 
-__all__ = ["RunningSandbox", "serve_forever", "serve_in_background"]
+__all__ = ["RunningReplay", "RunningSandbox", "serve_forever", "serve_in_background", "replay_in_background"]
 
 
 @dataclass
@@ -72,8 +73,22 @@ def _logged(handle: Callable[[Request], Response], log: TextIO) -> Callable[[Req
     return handle_and_log
 
 
+class _App(Protocol):
+    base_url: str
+
+    def handle(self, request: Request) -> Response: ...
+
+
+@dataclass
+class RunningReplay:
+    """What a caller gets from :func:`replay_in_background`."""
+
+    base_url: str
+    app: ReplayApp = field(repr=False)
+
+
 async def _start(
-    app: SandboxApp, config: SandboxConfig, log: TextIO | None = None
+    app: _App, config: SandboxConfig, log: TextIO | None = None
 ) -> tuple[asyncio.AbstractServer, set[HttpProtocol]]:
     loop = asyncio.get_running_loop()
     connections: set[HttpProtocol] = set()
@@ -103,6 +118,19 @@ def serve_in_background(config: SandboxConfig | None = None) -> Iterator[Running
     """Run a sandbox on a loopback port in a daemon thread for the duration of the ``with`` block."""
     config = config or SandboxConfig()
     app = SandboxApp(config)
+    with _in_background(app, config):
+        yield RunningSandbox(app.base_url, config.credentials, app.dataset, config, app)
+
+
+@contextlib.contextmanager
+def replay_in_background(app: ReplayApp, host: str = "127.0.0.1") -> Iterator[RunningReplay]:
+    """Serve recorded exchanges on a loopback port in a daemon thread (``flexmigrate sandbox --replay``)."""
+    with _in_background(app, SandboxConfig(host=host)):
+        yield RunningReplay(app.base_url, app)
+
+
+@contextlib.contextmanager
+def _in_background(app: _App, config: SandboxConfig) -> Iterator[None]:
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     state: dict[str, object] = {}
@@ -128,7 +156,7 @@ def serve_in_background(config: SandboxConfig | None = None) -> Iterator[Running
         thread.join()
         raise state["error"]  # type: ignore[misc]
     try:
-        yield RunningSandbox(app.base_url, config.credentials, app.dataset, config, app)
+        yield
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
@@ -136,17 +164,22 @@ def serve_in_background(config: SandboxConfig | None = None) -> Iterator[Running
 
 def serve_forever(
     config: SandboxConfig,
-    on_ready: Callable[[RunningSandbox], None] | None = None,
+    on_ready: Callable[[RunningSandbox | RunningReplay], None] | None = None,
     access_log: TextIO | None = None,
+    replay: ReplayApp | None = None,
 ) -> None:
     """Run in the foreground until interrupted; ``on_ready(running)`` is called once listening, and
-    each request is logged to ``access_log`` when given."""
-    app = SandboxApp(config)
+    each request is logged to ``access_log`` when given.  With ``replay``, recorded exchanges are
+    served instead of the synthetic Atlas."""
+    app: _App = replay if replay is not None else SandboxApp(config)
 
     async def main() -> None:
         server, connections = await _start(app, config, access_log)
         if on_ready is not None:
-            on_ready(RunningSandbox(app.base_url, config.credentials, app.dataset, config, app))
+            if isinstance(app, SandboxApp):
+                on_ready(RunningSandbox(app.base_url, config.credentials, app.dataset, config, app))
+            else:
+                on_ready(RunningReplay(app.base_url, app))  # type: ignore[arg-type]
         try:
             await asyncio.Event().wait()
         finally:

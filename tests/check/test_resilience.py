@@ -73,8 +73,9 @@ def test_retry_after_on_503_is_honoured(sandbox_factory, run_check):
 def test_rate_limits_with_and_without_the_client_side_bucket(sandbox_factory, run_check, client_limit):
     # The sandbox's buckets at half the catalog's size; 52 IDs need 53 requests per family, just
     # over the bucket, so a few must wait for the refill: either in our own bucket, or after a 429.
+    # The client's bucket starts at the catalog's figure and follows the server's RateLimit-* headers.
     sb = sandbox_factory(rate_limit_scale=0.5, restore_jobs_per_cluster=52)
-    scale = "0.5" if client_limit == "on" else "0"
+    scale = "1" if client_limit == "on" else "0"
     out = run_check(sb, "--sample", "0", "--rate-limit-scale", scale, "--max-attempts", "10")
     assert out.code == 0, out.summary
     assert out.summary["counts"]["match"] == 52
