@@ -13,7 +13,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -225,7 +225,10 @@ class SandboxApp:
         except ApiError as err:
             err.headers.update(rl_headers)
             raise
-        response = self._body(status, body, call.envelope, call.pretty, self.facts.media_type(route.family))
+        content_type = (
+            self.facts.media_type(route.family) + self.facts.data["wire"]["success_content_type_suffix"]
+        )
+        response = self._body(status, body, call.envelope, call.pretty, content_type)
         response.headers.extend(rl_headers.items())
         return response
 
@@ -320,7 +323,8 @@ class SandboxApp:
         renames = self.facts.rename_map(ep)
         out = {renames.get(k, k): v for k, v in record.items()} if family == "new" else dict(record)
         href = self._href(item_key, family, cluster.project_id, cluster.name, record[f["id"]])
-        out[f["links"]] = [self._link("self", href)]
+        if self.facts.data["wire"]["item_links"][family]:  # the real Flex items carry none
+            out[f["links"]] = [self._link("self", href)]
         if self.drift.active:
             self.drift.apply(kind, family, out, renames)
         return out
@@ -346,9 +350,12 @@ class SandboxApp:
         chunk = records[start : start + served]
 
         def page_href(n: int) -> str:
-            query = {self.query_names["page_num"]: n, self.query_names["items_per_page"]: per_page}
-            if call.request.arg(self.query_names["include_count"]) is not None:
-                query[self.query_names["include_count"]] = _TRUE if include_count else _FALSE
+            # As recorded: includeCount, pageNum, itemsPerPage, whether the request named them or not.
+            query = {
+                self.query_names["include_count"]: _TRUE if include_count else _FALSE,
+                self.query_names["page_num"]: n,
+                self.query_names["items_per_page"]: per_page,
+            }
             return f"{base}?{urlencode(query)}"
 
         links = []
@@ -379,8 +386,12 @@ class SandboxApp:
     def _error(self, err: ApiError, envelope: bool, pretty: bool) -> Response:
         if self.config.error_parameters == "empty":
             err.body[self.facts.fields("error")["parameters"]] = []
-        response = self._body(err.status, err.body, envelope, pretty, "application/json")
+        wire = self.facts.data["wire"]
+        response = self._body(err.status, err.body, envelope, pretty, wire["error_content_type"])
         response.headers.extend(err.headers.items())
+        code = err.body.get(self.facts.fields("error")["code"])
+        if isinstance(code, str):
+            response.headers.append((wire["error_code_header"], code))
         return response
 
     def _injected_error(self, plan: FaultPlan, envelope: bool, pretty: bool) -> Response:
@@ -416,6 +427,9 @@ class SandboxApp:
         # Absent records are dropped before paging, so counts and next links describe what is listed.
         id_field = self.facts.fields(kind)["id"]
         records = [r for r in store.values() if not self.drift.absent(kind, family, r[id_field])]
+        if kind == "restore_job" and self.facts.data["recorded_data"]["restore_jobs_newest_first"]:
+            scheduled = self.facts.fields("restore_job")["restore_scheduled"]
+            records.sort(key=lambda r: (r[scheduled], r[id_field]), reverse=True)
         return 200, self._list(call, records, lambda record: self._record(kind, family, record, cluster))
 
     def _clusters(self, call: Call) -> tuple[int, Any]:
@@ -454,15 +468,18 @@ class SandboxApp:
                 raise api_error(
                     "cluster_not_found", target_name, project.id, clusterName=target_name, groupId=project.id
                 )
-        self._create_clock += timedelta(minutes=1)
-        statuses = self.facts.data["enums"]["status"]
+        # A created job is dated now, its id's time too, and answers PENDING, as the real Atlas does;
+        # never before the seeded data's last job (a machine whose clock is behind).
+        self._create_clock = max(
+            self._create_clock + timedelta(seconds=1), datetime.now(timezone.utc).replace(microsecond=0)
+        )
         job = new_restore_job(
             self._create_rng,
             self._create_clock,
             cluster,
             snap,
             delivery,
-            statuses[1],
+            self.facts.data["recorded_data"]["created_status"],
             target_name,
             target_project or cluster.project_id,
         )

@@ -34,6 +34,11 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def parse_iso(text: str) -> datetime:
+    """The moment an :func:`iso` string names."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
 def object_id(rng: random.Random, moment: datetime) -> str:
     """A 24-hex-digit id shaped like a MongoDB ObjectId (4-byte time + 8 random bytes)."""
     # The time part is 4 bytes, as in an ObjectId: it wraps rather than growing a 25th digit.
@@ -115,7 +120,8 @@ def _snapshot(rng: random.Random, when: datetime, versions: list[str]) -> dict[s
     if status == "COMPLETED":
         finish = start + timedelta(seconds=rng.randint(30, 900))
         record[f["finish_time"]] = iso(finish)
-        record[f["expiration"]] = iso(finish + timedelta(days=rng.choice((7, 14, 30))))
+        days = facts().data["recorded_data"]["snapshot_expiration_days"]
+        record[f["expiration"]] = iso(when + timedelta(days=days))
     return record
 
 
@@ -141,10 +147,13 @@ def new_restore_job(
         f["status"]: status,
         f["restore_scheduled"]: iso(when),
     }
+    recorded = facts().data["recorded_data"]
     if sf["finish_time"] in snapshot:
         record[f["snapshot_finished"]] = snapshot[sf["finish_time"]]
-    if status == "COMPLETED":
+    if status in recorded["finished_statuses"]:
         record[f["restore_finished"]] = iso(when + timedelta(seconds=rng.randint(60, 3600)))
+    if delivery == facts().data["enums"]["delivery_type"][0]:  # RESTORE
+        record[f["expiration"]] = iso(when + timedelta(hours=recorded["restore_expiration_hours"]))
     if delivery == facts().data["enums"]["delivery_type"][1]:  # DOWNLOAD
         hours = facts().data["snapshot_url_hours"]
         record[f["snapshot_url"]] = f"https://restore.sandbox.invalid/{record[f['id']]}/snapshot.tar.gz"
@@ -185,10 +194,21 @@ def build_dataset(config: SandboxConfig) -> Dataset:
             for s in range(config.snapshots_per_cluster):
                 snap = _snapshot(rng, clock + timedelta(days=s), versions)
                 cluster.snapshots[snap[sf["id"]]] = snap
-            snaps = list(cluster.snapshots.values())
+            # A job restores a snapshot that has finished, and is scheduled after it finished.
+            snaps = [s for s in cluster.snapshots.values() if sf["finish_time"] in s]
+            if not snaps and cluster.snapshots:
+                first = next(iter(cluster.snapshots.values()))
+                first[sf["status"]] = "COMPLETED"
+                first[sf["finish_time"]] = first[sf["start_time"]]
+                first[sf["expiration"]] = iso(
+                    parse_iso(first[sf["scheduled_time"]])
+                    + timedelta(days=facts().data["recorded_data"]["snapshot_expiration_days"])
+                )
+                snaps = [first]
+            latest = max((parse_iso(s[sf["finish_time"]]) for s in snaps), default=clock)
             step = min(timedelta(days=1), _JOB_SPAN / max(1, config.restore_jobs_per_cluster))
             for j in range(config.restore_jobs_per_cluster):
-                when = clock + step * j + timedelta(minutes=rng.randint(0, 600))
+                when = latest + step * j + timedelta(minutes=rng.randint(1, 600))
                 delivery = rng.choice(deliveries)
                 targets = [c for c in project.clusters if c != cluster.name] or [cluster.name]
                 job = new_restore_job(
@@ -202,4 +222,11 @@ def build_dataset(config: SandboxConfig) -> Dataset:
                     project.id,
                 )
                 cluster.restore_jobs[job[facts().fields("restore_job")["id"]]] = job
+            if facts().data["recorded_data"]["restore_jobs_newest_first"]:  # the order Atlas lists them in
+                scheduled = facts().fields("restore_job")["restore_scheduled"]
+                cluster.restore_jobs = dict(
+                    sorted(
+                        cluster.restore_jobs.items(), key=lambda kv: (kv[1][scheduled], kv[0]), reverse=True
+                    )
+                )
     return Dataset(seed=config.seed, projects=projects)

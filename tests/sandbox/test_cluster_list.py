@@ -23,7 +23,7 @@ def test_lists_every_cluster_of_the_project(sandbox):
         with digest_client(sandbox) as client:
             response = client.get(path(DISCOVERY, project.id), headers={"Accept": DISCOVERY.media_type})
         assert response.status_code == 200
-        assert response.headers["content-type"] == DISCOVERY.media_type
+        assert response.headers["content-type"] == DISCOVERY.media_type + ";charset=utf-8"
         body = response.json()
         assert [c["name"] for c in body["results"]] == project.cluster_names
         assert body["totalCount"] == len(project.clusters)

@@ -56,7 +56,7 @@ def _answer(sandbox, endpoint, family, **kwargs):
 def test_get_answers_match_the_schema(shared_dir, sandbox, endpoint, family):
     response = _answer(sandbox, endpoint, family)
     assert response.status_code == 200
-    assert response.headers["content-type"] == op(endpoint, family).media_type
+    assert response.headers["content-type"] == op(endpoint, family).media_type + ";charset=utf-8"
     _validate(shared_dir, endpoint, family, response)
 
 

@@ -15,7 +15,7 @@ def test_declared_version_is_answered_and_echoed(sandbox, family):
     with digest_client(sandbox) as client:
         response = call(client, "list_snapshots", family, *ids(sandbox.dataset.first_cluster()))
     assert response.status_code == 200
-    assert response.headers["content-type"] == op("list_snapshots", family).media_type
+    assert response.headers["content-type"] == op("list_snapshots", family).media_type + ";charset=utf-8"
 
 
 @pytest.mark.parametrize("family", FAMILIES)
