@@ -182,6 +182,10 @@ class Transport:
                 raise _Retry(Reply(None, error=f"service-account token: {exc}", attempts=attempt)) from None
             except httpx.TimeoutException as exc:
                 raise _Retry(Reply(None, error=f"timeout ({type(exc).__name__})", attempts=attempt)) from None
+            except httpx.DecodingError as exc:
+                # A compressed body that does not decompress (a proxy or a cut answer): retry.
+                detail = self._redactor.text(str(exc)) or type(exc).__name__
+                raise _Retry(Reply(None, error=f"undecodable body ({detail})", attempts=attempt)) from None
             except httpx.TransportError as exc:
                 # Dropped connections and truncated bodies land here; the message may quote a URL,
                 # never a credential, but it is scrubbed all the same.

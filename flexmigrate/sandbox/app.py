@@ -9,6 +9,8 @@ spelling a path here.
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import random
 import re
 from collections.abc import Callable
@@ -142,15 +144,39 @@ class SandboxApp:
                     return route, m.groupdict(), True
         return None, {}, path_matched
 
+    def _allowed(self, path: str) -> list[str]:
+        """The methods some route serves at ``path``."""
+        return sorted({route.method for route in self.routes if route.pattern.match(path)})
+
     # -- entry point ----------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        response = self._answer(request)
+        # A faulty answer (cut, dribbled, not JSON) is sent as planned, uncompressed.
+        if (
+            response.body
+            and response.plan.kind == "none"
+            and _accepts_gzip(request.headers.get("accept-encoding", ""))
+        ):
+            # Atlas honours Accept-Encoding: gzip (the recorders removed Content-Encoding after
+            # decompressing, so the recorded bodies are the uncompressed bytes).
+            # A new answer: a prepared one may be served again, and must stay as it was.
+            response = dataclasses.replace(
+                response,
+                body=gzip.compress(response.body, mtime=0),
+                headers=[*response.headers, ("Content-Encoding", "gzip")],
+            )
+        return response
+
+    def _answer(self, request: Request) -> Response:
         route, raw_params, path_matched = self._match(request.method, request.path)
         envelope = (request.arg(self.facts.data["pagination"]["query"]["envelope"]) or "").lower() == _TRUE
         pretty = (request.arg(self.facts.data["pagination"]["query"]["pretty"]) or "").lower() == _TRUE
         if route is None:
             name = "method_not_allowed" if path_matched else "route_not_found"
             err = api_error(name, request.path, method=request.method, path=request.path)
+            if path_matched:  # RFC 9110 15.5.6: a 405 lists the methods the resource does allow
+                err.headers["Allow"] = ", ".join(self._allowed(request.path))
             return self._error(err, False, pretty)  # envelope is for authenticated API answers only
         if not route.is_api:
             return oauth_endpoint(route.kind, request, self.auth, self.facts.data["oauth"])
@@ -497,3 +523,13 @@ class SandboxApp:
 
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (a ``q=0`` refuses it)."""
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "x-gzip"):
+            q = params.strip()
+            return not (q.startswith("q=") and float(q[2:] or 0) == 0)
+    return False

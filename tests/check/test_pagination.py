@@ -139,3 +139,31 @@ def test_a_page_that_fails_keeps_what_was_read_and_says_so(fake_atlas) -> None:
     assert len(listing.items) == 20 and "page 3 failed (HTTP 404)" in listing.incomplete
     first_fails = fake_atlas(lambda page, size: (500, {"error": 500}))
     assert _list(first_fails).items is None
+
+
+def test_a_body_that_does_not_decompress_is_an_error_not_a_crash() -> None:
+    """Found by the sandbox's gzip: httpx's DecodingError is no TransportError and escaped the
+    transport as a traceback."""
+    corrupt = b"this is no gzip stream"
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", MEDIA)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(corrupt)))
+            self.end_headers()
+            self.wfile.write(corrupt)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    try:
+        listing = _list(f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert listing.items is None, listing
+    assert "undecodable body" in (listing.reply.error or ""), listing.reply

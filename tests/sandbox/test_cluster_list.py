@@ -51,5 +51,5 @@ def test_unknown_project_and_wrong_version(sandbox):
             path(DISCOVERY, sandbox.dataset.project_ids[0]),
             headers={"Accept": "application/vnd.atlas.2023-01-01+json"},
         )
-    assert missing.status_code == 404 and error_code(missing) == "RESOURCE_NOT_FOUND"
+    assert missing.status_code == 404 and error_code(missing) == "GROUP_NOT_FOUND"
     assert tenant_version.status_code == 406

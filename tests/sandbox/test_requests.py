@@ -66,7 +66,7 @@ def test_restore_to_another_project_cluster(fresh, family):
         ({"surprise": 1}, 400, "INVALID_ATTRIBUTE"),
         ({"snapshotId": "a" * 24}, 404, "TENANT_SNAPSHOT_NOT_FOUND"),
         ({"targetDeploymentItemName": "ghost"}, 404, "CLUSTER_NOT_FOUND"),
-        ({"targetProjectId": "b" * 24}, 404, "RESOURCE_NOT_FOUND"),
+        ({"targetProjectId": "b" * 24}, 404, "GROUP_NOT_FOUND"),
     ],
 )
 def test_create_body_is_validated(fresh, family, change, status, code):

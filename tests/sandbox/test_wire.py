@@ -53,3 +53,36 @@ def test_oauth_token_over_a_raw_socket(sandbox):
         sock.sendall(request)
         data = _read_all(sock)
     assert data.startswith(b"HTTP/1.1 200 ") and b'"token_type":"Bearer"' in data
+
+
+def test_gzip_is_honoured_when_asked_and_only_then(sandbox):
+    """Atlas honours Accept-Encoding: gzip (issue 9); identity, or gzip;q=0, gets the plain bytes."""
+    import gzip
+    import json
+
+    from tests.sandbox.helpers import digest_client, ids, op, path
+
+    cluster = sandbox.dataset.first_cluster()
+    operation = op("list_snapshots", "new")
+    with digest_client(sandbox) as client:
+        for accept, compressed in (("gzip, deflate", True), ("identity", False), ("gzip;q=0", False)):
+            with client.stream(
+                "GET",
+                path(operation, *ids(cluster)),
+                headers={"Accept": operation.media_type, "Accept-Encoding": accept},
+            ) as response:
+                raw = b"".join(response.iter_raw())
+            assert (response.headers.get("content-encoding") == "gzip") is compressed, accept
+            body = json.loads(gzip.decompress(raw) if compressed else raw)
+            assert "results" in body
+
+
+def test_a_405_names_the_allowed_methods(sandbox):
+    from tests.sandbox.helpers import digest_client, ids, op, path
+
+    cluster = sandbox.dataset.first_cluster()
+    with digest_client(sandbox) as client:
+        answer = client.delete(path(op("list_restore_jobs", "new"), *ids(cluster)))
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "GET, POST"
+    assert answer.headers["X-Error-Code"] == "METHOD_NOT_ALLOWED"
