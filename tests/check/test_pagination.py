@@ -35,30 +35,39 @@ def test_a_sandbox_that_serves_fewer_than_asked_is_read_whole(sandbox_factory, r
     assert outcome.summary["problems"] == []
 
 
+def _serve(respond: Callable[[str], tuple[int, dict[str, str], bytes]]) -> ThreadingHTTPServer:
+    """A loopback server whose GET answers come from ``respond(path with query)``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            status, headers, data = respond(self.path)
+            self.send_response(status)
+            for name, value in {**headers, "Content-Length": str(len(data))}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    return server
+
+
 @pytest.fixture
 def fake_atlas() -> Iterator[Callable[[Callable[[int, int], tuple[int, Any]]], str]]:
     """A loopback server whose list answers come from ``answer(pageNum, itemsPerPage)``."""
     servers: list[ThreadingHTTPServer] = []
 
     def start(answer: Callable[[int, int], tuple[int, Any]]) -> str:
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-                query = parse_qs(urlparse(self.path).query)
-                status, body = answer(int(query["pageNum"][0]), int(query["itemsPerPage"][0]))
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", MEDIA)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        def respond(target: str) -> tuple[int, dict[str, str], bytes]:
+            query = parse_qs(urlparse(target).query)
+            status, body = answer(int(query["pageNum"][0]), int(query["itemsPerPage"][0]))
+            return status, {"Content-Type": MEDIA}, json.dumps(body).encode()
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        servers.append(_serve(respond))
+        return f"http://127.0.0.1:{servers[-1].server_address[1]}"
 
     yield start
     for server in servers:
@@ -145,21 +154,7 @@ def test_a_body_that_does_not_decompress_is_an_error_not_a_crash() -> None:
     """Found by the sandbox's gzip: httpx's DecodingError is no TransportError and escaped the
     transport as a traceback."""
     corrupt = b"this is no gzip stream"
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-            self.send_response(200)
-            self.send_header("Content-Type", MEDIA)
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(corrupt)))
-            self.end_headers()
-            self.wfile.write(corrupt)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    server = _serve(lambda target: (200, {"Content-Type": MEDIA, "Content-Encoding": "gzip"}, corrupt))
     try:
         listing = _list(f"http://127.0.0.1:{server.server_address[1]}")
     finally:
