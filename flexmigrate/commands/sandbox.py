@@ -55,6 +55,13 @@ def register(subparsers: Any) -> None:
         help="answer the tenant family as after the sunset (410 Gone)",
     )
     modes.add_argument(
+        "--retired-status",
+        type=int,
+        choices=(410, 404),
+        help="with --retired: 410 Gone (default) or 404 RESOURCE_NOT_FOUND, as for a path that no "
+        "longer exists (what Atlas answers for a removed path is not published)",
+    )
+    modes.add_argument(
         "--version-error-status",
         type=int,
         choices=(406, 400),
@@ -154,6 +161,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         "restore_jobs_per_cluster",
         "snapshots_per_cluster",
         "retired",
+        "retired_status",
         "version_error_status",
         "rate_limit_scale",
         "rate_limit_headers",

@@ -205,6 +205,11 @@ class SandboxApp:
         assert op is not None
         if route.family == "old" and self.config.retired and ep is not None:
             spec = self.facts.data["retired"]
+            if self.config.retired_status == spec["removed"]["status"]:
+                removed = spec["removed"]
+                raise ApiError(
+                    removed["status"], error_body(removed, [call.request.path], path=call.request.path)
+                )
             raise ApiError(
                 spec["status"],
                 error_body(

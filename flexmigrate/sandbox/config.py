@@ -143,6 +143,7 @@ class SandboxConfig:
     restore_jobs_per_cluster: int = 5
     snapshots_per_cluster: int = 6
     retired: bool = False  # tenant family answers 410 Gone, as after the sunset
+    retired_status: int = 410  # with ``retired``: 410 Gone, or 404 as for a path that no longer exists
     version_error_status: int = 406  # 406 or 400 for a missing/unknown Accept version
     rate_limit_scale: float = 1.0  # multiplies bucket capacity and refill rate; 0 turns limiting off
     rate_limit_headers: bool = True  # Atlas "may not always return" them: False omits them
@@ -163,6 +164,8 @@ class SandboxConfig:
         # port 0, bind two sockets on two different ports.
         if self.host not in ("127.0.0.1", "::1"):
             raise ValueError("the sandbox listens on loopback only: --host 127.0.0.1 or ::1")
+        if self.retired_status not in (404, 410):
+            raise ValueError("retired_status must be 410 or 404")
         if self.version_error_status not in (400, 406):
             raise ValueError("version_error_status must be 406 or 400")
         for name in ("projects", "clusters_per_project", "restore_jobs_per_cluster", "snapshots_per_cluster"):
