@@ -37,6 +37,7 @@ __all__ = ["SandboxApp"]
 
 _TRUE, _FALSE = "true", "false"
 CLUSTER_LIST = "list_flex_clusters"  # route kind of the Flex cluster list (cluster discovery)
+CLUSTER_GET = "get_flex_cluster"  # route kind of one Flex cluster's description
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class SandboxApp:
             "list_snapshots": partial(self._all, "snapshot"),
             "get_snapshot": partial(self._get, "snapshot"),
             CLUSTER_LIST: self._clusters,
+            CLUSTER_GET: self._one_cluster,
         }
         self.query_names = data["pagination"]["query"]
 
@@ -129,6 +131,12 @@ class SandboxApp:
                     _compile(discovery.path), discovery.method, CLUSTER_LIST, "new", discovery, paginated=True
                 )
             )
+            one = dataclasses.replace(
+                discovery,
+                operation_id=self.facts.data["flex_cluster"]["get_operation_id"],
+                path=discovery.path.rstrip("/") + "/{name}",
+            )
+            routes.append(Route(_compile(one.path), one.method, CLUSTER_GET, "new", one))
         oauth = self.facts.data["oauth"]
         routes.append(Route(_compile(oauth["token_path"]), "POST", "token"))
         routes.append(Route(_compile(oauth["revoke_path"]), "POST", "revoke"))
@@ -466,22 +474,23 @@ class SandboxApp:
     def _clusters(self, call: Call) -> tuple[int, Any]:
         """listFlexClusters: the project's clusters, as the checker discovers them."""
         project = self._project(call)
+        return 200, self._list(call, list(project.clusters.values()), self._describe)
+
+    def _one_cluster(self, call: Call) -> tuple[int, Any]:
+        """getFlexCluster: one cluster's description; an unknown name is 404 CLUSTER_NOT_FOUND."""
+        return 200, self._describe(self._cluster(call))
+
+    def _describe(self, cluster: Cluster) -> dict[str, Any]:
+        """A Flex cluster as listFlexClusters and getFlexCluster describe it (no links, as recorded)."""
         f = self.facts.fields("flex_cluster")
         values = self.facts.data["flex_cluster"]
-
-        def render(cluster: Cluster) -> dict[str, Any]:
-            return {
-                f["id"]: cluster.id,
-                f["project"]: cluster.project_id,
-                f["name"]: cluster.name,
-                f["cluster_type"]: values["cluster_type"],
-                f["state"]: values["state"],
-                f["links"]: [
-                    self._link("self", f"{self.base_url}{call.request.path.rstrip('/')}/{cluster.name}")
-                ],
-            }
-
-        return 200, self._list(call, list(project.clusters.values()), render)
+        return {
+            f["id"]: cluster.id,
+            f["project"]: cluster.project_id,
+            f["name"]: cluster.name,
+            f["cluster_type"]: values["cluster_type"],
+            f["state"]: values["state"],
+        }
 
     def _new_job(self, call: Call, delivery: str) -> tuple[int, Any]:
         cluster = self._cluster(call)

@@ -53,3 +53,19 @@ def test_unknown_project_and_wrong_version(sandbox):
         )
     assert missing.status_code == 404 and error_code(missing) == "GROUP_NOT_FOUND"
     assert tenant_version.status_code == 406
+
+
+def test_one_cluster_is_served_and_an_unknown_name_is_cluster_not_found(sandbox):
+    """getFlexCluster (issue 9): the description the list gives, without links, as recorded."""
+    project = sandbox.dataset.projects[sandbox.dataset.project_ids[0]]
+    cluster = next(iter(project.clusters.values()))
+    one = path(DISCOVERY, project.id) + "/" + cluster.name
+    with digest_client(sandbox) as client:
+        listed = client.get(path(DISCOVERY, project.id), headers={"Accept": DISCOVERY.media_type}).json()
+        found = client.get(one, headers={"Accept": DISCOVERY.media_type})
+        missing = client.get(
+            path(DISCOVERY, project.id) + "/nosuch", headers={"Accept": DISCOVERY.media_type}
+        )
+    assert found.status_code == 200 and found.json() in listed["results"]
+    assert all("links" not in item for item in listed["results"])
+    assert missing.status_code == 404 and error_code(missing) == "CLUSTER_NOT_FOUND"
