@@ -337,6 +337,8 @@ class SandboxApp:
         project = self._project(call)
         name = call.ids[1]
         cluster = project.clusters.get(name)
+        if cluster is None and name in project.dedicated and call.route.family == "new":
+            raise api_error("non_flex_cluster", name, clusterName=name)
         if cluster is None:
             raise api_error("cluster_not_found", name, project.id, clusterName=name, groupId=project.id)
         return cluster

@@ -67,6 +67,7 @@ class Project:
     id: str
     name: str
     clusters: dict[str, Cluster] = field(default_factory=dict)
+    dedicated: tuple[str, ...] = ()  # dedicated (non-Flex) clusters: the Flex API refuses them
 
     @property
     def cluster_names(self) -> list[str]:
@@ -181,7 +182,8 @@ def build_dataset(config: SandboxConfig) -> Dataset:
     )  # own stream: adding clusters' ids moved no other value
     projects: dict[str, Project] = {}
     for p in range(config.projects):
-        project = Project(id=object_id(rng, clock), name=f"sandbox-project-{p + 1}")
+        dedicated = facts().data["flex_cluster"]["dedicated_cluster_name"].format(project=p + 1)
+        project = Project(id=object_id(rng, clock), name=f"sandbox-project-{p + 1}", dedicated=(dedicated,))
         projects[project.id] = project
         for c in range(config.clusters_per_project):
             cluster = Cluster(

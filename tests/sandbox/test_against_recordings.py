@@ -124,3 +124,23 @@ def test_a_created_job_is_pending_and_dated_now(sandbox_factory):
     )
     assert scheduled >= before
     assert int(job["id"][:8], 16) == int(scheduled.timestamp()), "the id's time is the creation time"
+
+
+def test_a_dedicated_cluster_is_refused_as_recorded(shared_dir, sandbox):
+    recorded = _recorded(shared_dir, "cli-flex-get-restore-job-400-non-flex.json")
+    project = sandbox.dataset.projects[sandbox.dataset.project_ids[0]]
+    [dedicated] = project.dedicated
+    assert dedicated not in project.clusters, "never listed among the Flex clusters"
+    with digest_client(sandbox) as client:
+        answer = client.get(
+            f"{sandbox.base_url}/api/atlas/v2/groups/{project.id}/flexClusters/{dedicated}/backup/restoreJobs/{'a' * 24}",
+            headers={"Accept": "application/vnd.atlas.2024-11-13+json", "Accept-Encoding": "identity"},
+        )
+    body, want = answer.json(), recorded["body_json"]
+    assert answer.status_code == recorded["status"] == 400
+    assert list(body) == list(want), "the same keys in the same order"
+    assert body["errorCode"] == want["errorCode"] and body["reason"] == want["reason"]
+    assert body["detail"] == want["detail"].replace(want["parameters"][0], dedicated)
+    headers = {k.lower(): v for k, v in recorded["headers"]}
+    assert answer.headers["content-type"] == headers["content-type"]
+    assert answer.headers["x-error-code"] == headers["x-error-code"]
