@@ -197,13 +197,13 @@ class SandboxApp:
             return self._error(api_error(name, headers=headers), False, pretty)
         plan = self.faults.plan(route.family)
         if plan.kind == "error":
-            return self._injected_error(plan, envelope, pretty)
+            return self._injected_error(plan, envelope, pretty, route.family)
         assert route.operation is not None
         call = Call(request, route, raw_params, tuple(raw_params.values()), envelope, pretty)
         try:
             response = self._api(call)
         except ApiError as err:
-            response = self._error(err, envelope, pretty)
+            response = self._error(err, envelope, pretty, route.family)
         response.plan = plan
         return response
 
@@ -264,9 +264,7 @@ class SandboxApp:
         except ApiError as err:
             err.headers.update(rl_headers)
             raise
-        content_type = (
-            self.facts.media_type(route.family) + self.facts.data["wire"]["success_content_type_suffix"]
-        )
+        content_type = self._success_type(route.family)
         response = self._body(status, body, call.envelope, call.pretty, content_type)
         response.headers.extend(rl_headers.items())
         return response
@@ -424,25 +422,31 @@ class SandboxApp:
             status = 200
         return Response(status, json_bytes(body, pretty), content_type)
 
-    def _error(self, err: ApiError, envelope: bool, pretty: bool) -> Response:
+    def _success_type(self, family: str) -> str:
+        """The Content-Type of a successful answer of ``family`` (as recorded, with its charset)."""
+        return self.facts.media_type(family) + self.facts.data["wire"]["success_content_type_suffix"]
+
+    def _error(self, err: ApiError, envelope: bool, pretty: bool, family: str | None = None) -> Response:
         if self.config.error_parameters == "empty":
             err.body[self.facts.fields("error")["parameters"]] = []
         wire = self.facts.data["wire"]
-        response = self._body(err.status, err.body, envelope, pretty, wire["error_content_type"])
+        # An enveloped error is a 200 like an enveloped success, and has its content type.
+        content_type = self._success_type(family) if envelope and family else wire["error_content_type"]
+        response = self._body(err.status, err.body, envelope, pretty, content_type)
         response.headers.extend(err.headers.items())
         code = err.body.get(self.facts.fields("error")["code"])
         if isinstance(code, str):
             response.headers.append((wire["error_code_header"], code))
         return response
 
-    def _injected_error(self, plan: FaultPlan, envelope: bool, pretty: bool) -> Response:
+    def _injected_error(self, plan: FaultPlan, envelope: bool, pretty: bool, family: str) -> Response:
         name = {500: "server_error", 502: "bad_gateway", 503: "unavailable"}[plan.status]
         headers = {}
         if plan.status == 503:
             headers[self.facts.data["rate_limits"]["headers"]["retry_after"]] = str(
                 self.config.faults.retry_after_seconds
             )
-        response = self._error(api_error(name, headers=headers), envelope, pretty)
+        response = self._error(api_error(name, headers=headers), envelope, pretty, family)
         response.plan = FaultPlan(delay=plan.delay)
         return response
 

@@ -56,10 +56,19 @@ def test_envelope_turns_an_error_into_200(sandbox, family):
         response = call(
             client, "get_restore_job", family, *ids(cluster, "0" * 24), params={"envelope": "true"}
         )
+        success = call(
+            client,
+            "get_restore_job",
+            family,
+            *ids(cluster, cluster.restore_job_ids[0]),
+            params={"envelope": "true"},
+        )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == 404
     assert body["content"]["error"] == 404 and body["content"]["errorCode"]
+    # The content type an enveloped success has (issue 9), not the plain error's application/json.
+    assert response.headers["content-type"] == success.headers["content-type"] != "application/json"
 
 
 @pytest.mark.parametrize("family", FAMILIES)
