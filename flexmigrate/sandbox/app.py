@@ -194,7 +194,7 @@ class SandboxApp:
             # and Atlas authenticates before the API layer that honours ``envelope`` runs.
             name = "token_expired" if result.problem == "expired" else "unauthorized"
             headers = {"WWW-Authenticate": result.challenge} if result.challenge else {}
-            return self._error(api_error(name, headers=headers), False, pretty)
+            return self._unauthorized(api_error(name, headers=headers), name)
         plan = self.faults.plan(route.family)
         if plan.kind == "error":
             return self._injected_error(plan, envelope, pretty, route.family)
@@ -421,6 +421,23 @@ class SandboxApp:
                 body = {ef["status"]: status, ef["content"]: body}
             status = 200
         return Response(status, json_bytes(body, pretty), content_type)
+
+    def _unauthorized(self, err: ApiError, name: str) -> Response:
+        """A 401 laid out as the real Atlas lays it out (sandbox.json ``wire.unauthorized``)."""
+        layout = self.facts.data["wire"]["unauthorized"]
+        ef = self.facts.fields("error")
+        names = {"error": ef["status"], "reason": ef["reason"], "detail": ef["detail"]}
+        body = {names.get(key, key): err.body[names.get(key, key)] for key in layout["keys"]}
+        code = err.body.get(ef["code"])
+        if name in layout["error_code_for"] and isinstance(code, str):
+            body[ef["code"]] = code
+        response = Response(
+            err.status, json_bytes(body, layout["pretty"]), self.facts.data["wire"]["error_content_type"]
+        )
+        response.headers.extend(err.headers.items())
+        if isinstance(code, str) and ef["code"] in body:
+            response.headers.append((self.facts.data["wire"]["error_code_header"], code))
+        return response
 
     def _success_type(self, family: str) -> str:
         """The Content-Type of a successful answer of ``family`` (as recorded, with its charset)."""

@@ -118,7 +118,9 @@ def test_unauthorized_and_rate_limited_answers_match_the_schema(shared_dir, sand
     with httpx.Client(base_url=sandbox.base_url) as anonymous:
         unauthorized = anonymous.get(path(operation, *ids(cluster)), headers={"Accept": operation.media_type})
     assert unauthorized.status_code == 401
-    _validate(shared_dir, "list_snapshots", family, unauthorized, scalar_parameters=True)
+    # The real Atlas's 401 breaks the spec's ApiError (no errorCode, no parameters): the sandbox
+    # follows the server (sandbox.json wire.unauthorized), and the rest of ApiError still holds.
+    assert set(unauthorized.json()) == {"error", "reason", "detail"}
     with digest_client(sandbox) as client:
         first = call(client, "list_snapshots", family, *ids(cluster))
         limited = call(client, "list_snapshots", family, *ids(cluster))
