@@ -24,7 +24,7 @@ from flexmigrate.catalog import Endpoint, Operation
 from flexmigrate.sandbox.auth import Authenticator
 from flexmigrate.sandbox.bodies import validate_body
 from flexmigrate.sandbox.config import SandboxConfig
-from flexmigrate.sandbox.dataset import EPOCH, Cluster, Dataset, Project, build_dataset, new_restore_job
+from flexmigrate.sandbox.dataset import EPOCH, Cluster, Dataset, Project, build_dataset, iso, new_restore_job
 from flexmigrate.sandbox.drift import DriftEngine
 from flexmigrate.sandbox.errors import ApiError, api_error, error_body
 from flexmigrate.sandbox.facts import FAMILIES, facts
@@ -507,13 +507,25 @@ class SandboxApp:
         """A Flex cluster as listFlexClusters and getFlexCluster describe it (no links, as recorded)."""
         f = self.facts.fields("flex_cluster")
         values = self.facts.data["flex_cluster"]
-        return {
-            f["id"]: cluster.id,
-            f["project"]: cluster.project_id,
-            f["name"]: cluster.name,
+        described = values["description"]
+        host = described["connection_host"].format(name=cluster.name.lower())
+        versions = self.facts.data["mongodb_versions"]
+        fixed = {k: v for k, v in described.items() if not k.startswith("_") and k != "connection_host"}
+        out = {
+            **fixed,
             f["cluster_type"]: values["cluster_type"],
+            "connectionStrings": {
+                "standard": f"mongodb://{host}:27017/?ssl=true",
+                "standardSrv": f"mongodb+srv://{host}",
+            },
+            "createDate": iso(datetime.fromtimestamp(int(cluster.id[:8], 16), timezone.utc)),
+            f["project"]: cluster.project_id,
+            f["id"]: cluster.id,
+            "mongoDBVersion": versions[int(cluster.id[-6:], 16) % len(versions)],
+            f["name"]: cluster.name,
             f["state"]: values["state"],
         }
+        return dict(sorted(out.items()))
 
     def _new_job(self, call: Call, delivery: str) -> tuple[int, Any]:
         cluster = self._cluster(call)

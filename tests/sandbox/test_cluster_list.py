@@ -69,3 +69,21 @@ def test_one_cluster_is_served_and_an_unknown_name_is_cluster_not_found(sandbox)
     assert found.status_code == 200 and found.json() in listed["results"]
     assert all("links" not in item for item in listed["results"])
     assert missing.status_code == 404 and error_code(missing) == "CLUSTER_NOT_FOUND"
+
+
+def test_a_cluster_is_described_in_full(sandbox):
+    """Every field mongodb/atlas-sdk-go documents for FlexClusterDescription20241113 (but links),
+    with the documented defaults (issue 9)."""
+    project = sandbox.dataset.projects[sandbox.dataset.project_ids[0]]
+    with digest_client(sandbox) as client:
+        listed = client.get(path(DISCOVERY, project.id), headers={"Accept": DISCOVERY.media_type}).json()
+    described = listed["results"][0]
+    assert set(described) == {
+        "backupSettings", "clusterType", "connectionStrings", "createDate", "groupId", "id",
+        "mongoDBVersion", "name", "providerSettings", "stateName", "tags",
+        "terminationProtectionEnabled", "versionReleaseSystem",
+    }  # fmt: skip
+    assert described["providerSettings"]["providerName"] == "FLEX"
+    assert described["backupSettings"] == {"enabled": True}
+    assert described["versionReleaseSystem"] == "LTS" and described["terminationProtectionEnabled"] is False
+    assert described["connectionStrings"]["standardSrv"].startswith("mongodb+srv://")
