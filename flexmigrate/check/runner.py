@@ -74,6 +74,10 @@ class Runner:
         self.recorder = recorder
         self.baseline = baseline
         self.summary = RunSummary(max_mismatch_rate=settings.max_mismatch_rate)
+        # What the retired family's list said, per (resource label, cluster): "retired", or the IDs
+        # it holds; filled by the listing, or by one probe of the list for named IDs.
+        self._old_lists: dict[tuple[str, str], str | frozenset[str]] = {}
+        self._probes: dict[tuple[str, str], asyncio.Task[str | frozenset[str] | None]] = {}
 
     # -- planning ---------------------------------------------------------------------------------
 
@@ -136,6 +140,10 @@ class Runner:
                 )
         new_items, new_reply = new_listing.items, new_listing.reply
         old_items, old_reply = old_listing.items, old_listing.reply
+        if self.baseline is None:
+            state = self._old_state(resource, old_listing)
+            if state is not None:
+                self._old_lists[(resource.label, cluster)] = state
         new_ids = _ids(new_items, id_field)
         old_ids = _ids(old_items, id_field)
         if new_items is None:
@@ -223,7 +231,46 @@ class Runner:
             if self.baseline is None and old is not None:
                 self.recorder.add("old", res.key, cluster, item, old)
             self.recorder.add("new", res.key, cluster, item, new)
-        return self.judges[res.label](res.key, res.id_param, cluster, item, old, new, old_again, source)
+        family = None if self.baseline is not None else await self._old_family(res, cluster, item)
+        return self.judges[res.label](
+            res.key, res.id_param, cluster, item, old, new, old_again, source, old_family=family
+        )
+
+    def _old_state(self, resource: Resource, listing: Listing) -> str | frozenset[str] | None:
+        """What a retired-family list answer says of the family: retired, the IDs it holds, or nothing."""
+        if listing.items is not None and not listing.incomplete:
+            return frozenset(_ids(listing.items, self.facts["items"]["id_field"]))
+        status = listing.reply.status
+        if status is not None and self.judges[resource.label].old_is_retired(status):
+            return "retired"
+        return None
+
+    async def _old_family(self, resource: Resource, cluster: str, item: str) -> str | None:
+        """``retired``, ``holds`` or ``listed`` for this ID, from the family's list (read once)."""
+        key = (resource.label, cluster)
+        if key not in self._old_lists and resource.listing is not None:
+            if key not in self._probes:
+                self._probes[key] = asyncio.ensure_future(self._probe(resource, cluster))
+            state = await self._probes[key]
+            if state is not None:
+                self._old_lists[key] = state
+        state = self._old_lists.get(key)
+        if state is None:
+            return None
+        if state == "retired":
+            return "retired"
+        return "holds" if item in state else "listed"
+
+    async def _probe(self, resource: Resource, cluster: str) -> str | frozenset[str] | None:
+        assert resource.listing is not None
+        listing = await self.transport.paginate(
+            "old",
+            resource.list_path("old", self.settings.group_id, cluster),
+            resource.listing.old.media_type,
+            self.facts["pagination"],
+            False,
+        )
+        return self._old_state(resource, listing)
 
     async def _worker(self, queue: "asyncio.Queue[Target | None]") -> None:
         while True:

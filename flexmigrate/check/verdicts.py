@@ -67,7 +67,19 @@ class Judge:
         new: Reply,
         old_again: Reply | None = None,
         source: str = "live",
+        old_family: str | None = None,
     ) -> CheckResult:
+        """The verdict on one ID.
+
+        ``old_family`` is what the retired family's list said for the ID's cluster: ``"retired"``
+        (the list itself answered as retired), ``"listed"`` (it answered and does not hold the ID),
+        ``"holds"`` (it holds the ID), or ``None`` (not read).  A 404 for the ID is the family's
+        retirement only when the family as a whole answers so; while its list still answers, a 404
+        means the ID is only in the replacement (``only-in-new``), or, for an ID the list holds, that
+        the family contradicts itself (``error``).  Without the list, the per-ID rule stands: a 404
+        after the sunset is retirement.
+        """
+
         def result(verdict: Verdict, **kw: Any) -> CheckResult:
             if kw.get("error"):
                 kw["error"] = self.redactor.text(kw["error"])
@@ -90,6 +102,15 @@ class Judge:
         if old.error:
             return result(Verdict.ERROR, error=f"retired family: {old.error}")
         retired = self.old_is_retired(old.status)
+        only_in_new = False
+        if old.status != self.gone_status and old.status in self.retired_statuses and old_family:
+            if old_family == "holds":
+                return result(
+                    Verdict.ERROR,
+                    error=f"the retired family lists this ID but answers HTTP {old.status} for it",
+                )
+            only_in_new = old_family == "listed"
+            retired = retired and old_family == "retired"
         if new.status == 404:
             if old.status == 200:
                 return result(Verdict.MISSING_IN_NEW)
@@ -98,6 +119,9 @@ class Judge:
             )
         if (problem := _unusable("replacement", new)) is not None:
             return result(Verdict.ERROR, error=problem)
+        if only_in_new:
+            problems = self.validator.validate(new.body, self.schema_name)
+            return result(Verdict.ONLY_IN_NEW, differences=self._redacted(problems))
         if retired:
             problems = self.validator.validate(new.body, self.schema_name)
             return result(Verdict.OLD_RETIRED, differences=self._redacted(problems))

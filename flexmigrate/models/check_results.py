@@ -21,6 +21,9 @@ class Verdict(str, Enum):
     MISMATCH = "mismatch"  # both answered and disagree on at least one compared field
     OLD_RETIRED = "old-retired"  # the retired family answers 404/410; the new answer was schema-checked
     MISSING_IN_NEW = "missing-in-new"  # the retired family knows the ID, the replacement does not
+    # The retired family still answers (its list did) but does not hold the ID: only the replacement
+    # knows it; the new answer was schema-checked.
+    ONLY_IN_NEW = "only-in-new"
     ERROR = "error"  # the ID could not be checked (transport failure, bad response, ...)
 
     def __str__(self) -> str:  # pragma: no cover - trivial

@@ -1,6 +1,6 @@
 """``flexmigrate check --format junit``: one testcase per checked ID, for CI dashboards.
 
-mismatch and missing-in-new are failures, error is an error, match and old-retired pass (the latter
+mismatch and missing-in-new are failures, error is an error, match, old-retired and only-in-new pass (the latter two
 with a note, or a failure when the replacement broke its schema).  A list endpoint that misses IDs
 the retired one had is a failing testcase of its own.  Testcases are spooled to a temporary file as
 they arrive, so memory stays flat; the document is assembled at the end.
@@ -45,9 +45,17 @@ class JunitRenderer:
                 f"<failure message={quoteattr(result.verdict.value + ': ' + describe(result))} "
                 f"type={quoteattr(result.verdict.value)}>{escape(lines)}</failure>"
             )
-        elif result.verdict is Verdict.OLD_RETIRED:
+        elif result.verdict in (Verdict.OLD_RETIRED, Verdict.ONLY_IN_NEW):
+            why = (
+                "retired family answered HTTP "
+                if result.verdict is Verdict.OLD_RETIRED
+                else (
+                    "only the replacement knows this ID; the retired family's list does not hold it and its "
+                    "item answered HTTP "
+                )
+            )
             body = (
-                f"<system-out>{escape('retired family answered HTTP ' + str(result.old_status))}; "
+                f"<system-out>{escape(why + str(result.old_status))}; "
                 "replacement validated against its schema</system-out>"
             )
         else:

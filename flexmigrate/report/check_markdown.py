@@ -32,7 +32,11 @@ class MarkdownRenderer:
         pass  # kept in the summary
 
     def result(self, result: CheckResult) -> None:
-        if not self.show_ids and result.verdict in (Verdict.MATCH, Verdict.OLD_RETIRED) and not result.failed:
+        if (
+            not self.show_ids
+            and result.verdict in (Verdict.MATCH, Verdict.OLD_RETIRED, Verdict.ONLY_IN_NEW)
+            and not result.failed
+        ):
             return
         self._rows.write(
             f"| {_cell(result.cluster)} | `{result.id}` | {result.verdict.value} | {_cell(describe(result))} |\n"

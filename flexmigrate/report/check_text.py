@@ -21,10 +21,13 @@ STYLE = {
     "match": "green",
     "mismatch": "red",
     "old-retired": "yellow",
+    "only-in-new": "yellow",
     "missing-in-new": "red",
     "error": "magenta",
 }
 FAILING_ROWS_SHOWN = 20
+# Verdicts that need no row of their own unless a schema difference failed them.
+QUIET = (Verdict.MATCH, Verdict.OLD_RETIRED, Verdict.ONLY_IN_NEW)
 
 
 class TextRenderer:
@@ -44,7 +47,7 @@ class TextRenderer:
         pass
 
     def result(self, result: CheckResult) -> None:
-        interesting = result.verdict not in (Verdict.MATCH, Verdict.OLD_RETIRED) or result.failed
+        interesting = result.verdict not in QUIET or result.failed
         if not self.show_ids and (not interesting or self._shown >= FAILING_ROWS_SHOWN):
             self._hidden += interesting
             return
@@ -130,7 +133,7 @@ class ProgressDisplay:
         pass
 
     def result(self, result: CheckResult) -> None:
-        if result.verdict not in (Verdict.MATCH, Verdict.OLD_RETIRED) or result.failed:
+        if result.verdict not in QUIET or result.failed:
             self._bad += 1
         self.progress.update(self._task, advance=1, bad=self._bad)
 

@@ -48,7 +48,9 @@ def drive(renderer):
 
 def test_summary_counts_rates_and_exit_code():
     summary = drive(JsonRenderer(io.StringIO()))
-    assert summary.counts == {"match": 1, "mismatch": 1, "old-retired": 1, "missing-in-new": 1, "error": 1}
+    assert summary.counts == {
+        "match": 1, "mismatch": 1, "old-retired": 1, "missing-in-new": 1, "only-in-new": 0, "error": 1
+    }  # fmt: skip
     assert summary.fields["status"].compared == 2 and summary.fields["status"].rate == 0.5
     assert summary.exit_code == 2  # one ID could not be checked
     assert not summary.parity

@@ -142,3 +142,26 @@ def test_links_on_both_sides_are_compared_and_reported_apart():
         Reply(200, {**OLD, "links": SELF_OLD}), Reply(200, {**NEW, "status": "FAILED", "links": other})
     )
     assert changed.verdict.value == "mismatch" and [d.field for d in changed.differences] == ["status"]
+
+
+@pytest.mark.parametrize(
+    "family, today, expected",
+    [
+        (None, SUNSET, "old-retired"),  # the list was not read: the per-ID rule stands
+        ("retired", SUNSET, "old-retired"),  # the whole family answers as retired
+        ("listed", SUNSET, "only-in-new"),  # the family still lists, without this ID
+        ("listed", date(2025, 12, 1), "only-in-new"),  # before the sunset too
+        ("holds", SUNSET, "error"),  # the family lists the ID and yet 404s it
+        (None, date(2025, 12, 1), "error"),
+    ],
+)
+def test_a_404_of_the_retired_family_is_judged_with_its_list(family, today, expected):
+    """Issue 9: a 404 is the family's retirement only when the whole family answers so."""
+    r = judge(today=today)(EP.key, "restoreId", "c1", RID, Reply(404, {}), Reply(200, NEW), old_family=family)
+    assert r.verdict.value == expected
+    assert not r.failed or expected == "error"
+
+
+def test_410_is_retirement_whatever_the_list_said():
+    r = judge()(EP.key, "restoreId", "c1", RID, Reply(410, {}), Reply(200, NEW), old_family="listed")
+    assert r.verdict.value == "old-retired"
