@@ -55,7 +55,9 @@ def request_body(endpoint: str, family: str, cluster: Cluster) -> dict[str, str]
     """A valid POST body for ``endpoint`` of ``family`` (every required attribute); None for a GET."""
     if endpoint not in FACTS["request_bodies"]:
         return None
-    body = {"snapshotId": cluster.snapshot_ids[0], "targetDeploymentItemName": cluster.name}
+    # A completed snapshot, as a real restore takes one (the data set has one per cluster at least).
+    finished = [i for i, snap in cluster.snapshots.items() if "finishTime" in snap] or cluster.snapshot_ids
+    body = {"snapshotId": finished[0], "targetDeploymentItemName": cluster.name}
     required = FACTS["request_bodies"][endpoint][family]["required"]
     return {k: v for k, v in body.items() if k in required}
 

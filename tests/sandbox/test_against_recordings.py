@@ -85,8 +85,12 @@ def test_restore_jobs_are_plausible_as_recorded(sandbox):
     assert seen
 
 
-def test_a_list_has_the_recorded_shape_and_order(shared_dir, sandbox):
-    recorded = _recorded(shared_dir, "cli-flex-list-restore-jobs-200.json")["body_json"]
+@pytest.mark.parametrize(
+    "recording",
+    ["cli-flex-list-restore-jobs-200.json", "cli-hist-flex-list-restore-jobs-200-with-failed-2026-07.json"],
+)
+def test_a_list_has_the_recorded_shape_and_order(shared_dir, sandbox, recording):
+    recorded = _recorded(shared_dir, recording)["body_json"]
     cluster = sandbox.dataset.first_cluster()
     with digest_client(sandbox) as client:
         body = call(client, "list_restore_jobs", "new", *ids(cluster)).json()
@@ -144,3 +148,26 @@ def test_a_dedicated_cluster_is_refused_as_recorded(shared_dir, sandbox):
     headers = {k.lower(): v for k, v in recorded["headers"]}
     assert answer.headers["content-type"] == headers["content-type"]
     assert answer.headers["x-error-code"] == headers["x-error-code"]
+
+
+@pytest.mark.parametrize(
+    "recording",
+    ["cli-flex-create-restore-job-200.json", "cli-flex-create-restore-job-200-download-test.json"],
+)
+def test_a_created_job_has_the_recorded_shape(shared_dir, sandbox_factory, recording):
+    from tests.sandbox.helpers import request_body
+
+    recorded = _recorded(shared_dir, recording)
+    sb = sandbox_factory(rate_limit_scale=0)
+    cluster = sb.dataset.first_cluster()
+    with digest_client(sb) as client:
+        answer = call(
+            client,
+            "create_restore_job",
+            "new",
+            *ids(cluster),
+            json=request_body("create_restore_job", "new", cluster),
+        )
+    assert answer.status_code == recorded["status"] == 200
+    assert _shape(answer.json()) == _shape(recorded["body_json"])
+    assert answer.headers["content-type"] == dict(recorded["headers"])["Content-Type"]

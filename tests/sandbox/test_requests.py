@@ -27,7 +27,10 @@ def test_created_job_is_visible_through_both_families(fresh, endpoint, delivery,
         created = call(client, endpoint, family, *ids(cluster), json=request_body(endpoint, family, cluster))
         assert created.status_code == 200, created.text
         job = created.json()
-        assert job["deliveryType"] == delivery and job["snapshotId"] == cluster.snapshot_ids[0]
+        assert (
+            job["deliveryType"] == delivery
+            and job["snapshotId"] == request_body(endpoint, family, cluster)["snapshotId"]
+        )
         assert (job["snapshotUrl"] is not None) if delivery == "DOWNLOAD" else "snapshotUrl" not in job
         for fam in FAMILIES:
             got = call(client, "get_restore_job", fam, *ids(cluster, job["id"]))
