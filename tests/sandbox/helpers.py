@@ -62,5 +62,18 @@ def request_body(endpoint: str, family: str, cluster: Cluster) -> dict[str, str]
     return {k: v for k, v in body.items() if k in required}
 
 
+def create_restore_job(sandbox: Any, family: str = "new") -> httpx.Response:
+    """POST a valid restore job to the first cluster of ``sandbox`` through ``family``."""
+    cluster = sandbox.dataset.first_cluster()
+    with digest_client(sandbox) as client:
+        return call(
+            client,
+            "create_restore_job",
+            family,
+            *ids(cluster),
+            json=request_body("create_restore_job", family, cluster),
+        )
+
+
 def error_code(response: httpx.Response) -> str:
     return response.json()["errorCode"]

@@ -109,19 +109,10 @@ def test_a_list_has_the_recorded_shape_and_order(shared_dir, sandbox, recording)
 def test_a_created_job_is_pending_and_dated_now(sandbox_factory):
     from datetime import datetime, timezone
 
-    from tests.sandbox.helpers import request_body
+    from tests.sandbox.helpers import create_restore_job
 
-    sb = sandbox_factory(rate_limit_scale=0)
-    cluster = sb.dataset.first_cluster()
     before = datetime.now(timezone.utc).replace(microsecond=0)
-    with digest_client(sb) as client:
-        job = call(
-            client,
-            "create_restore_job",
-            "new",
-            *ids(cluster),
-            json=request_body("create_restore_job", "new", cluster),
-        ).json()
+    job = create_restore_job(sandbox_factory(rate_limit_scale=0)).json()
     assert job["status"] == "PENDING" and "restoreFinishedDate" not in job
     scheduled = datetime.strptime(job["restoreScheduledDate"], "%Y-%m-%dT%H:%M:%SZ").replace(
         tzinfo=timezone.utc
@@ -155,19 +146,10 @@ def test_a_dedicated_cluster_is_refused_as_recorded(shared_dir, sandbox):
     ["cli-flex-create-restore-job-200.json", "cli-flex-create-restore-job-200-download-test.json"],
 )
 def test_a_created_job_has_the_recorded_shape(shared_dir, sandbox_factory, recording):
-    from tests.sandbox.helpers import request_body
+    from tests.sandbox.helpers import create_restore_job
 
     recorded = _recorded(shared_dir, recording)
-    sb = sandbox_factory(rate_limit_scale=0)
-    cluster = sb.dataset.first_cluster()
-    with digest_client(sb) as client:
-        answer = call(
-            client,
-            "create_restore_job",
-            "new",
-            *ids(cluster),
-            json=request_body("create_restore_job", "new", cluster),
-        )
+    answer = create_restore_job(sandbox_factory(rate_limit_scale=0))
     assert answer.status_code == recorded["status"] == 200
     assert _shape(answer.json()) == _shape(recorded["body_json"])
     assert answer.headers["content-type"] == dict(recorded["headers"])["Content-Type"]
