@@ -78,6 +78,10 @@ class Runner:
         # it holds; filled by the listing, or by one probe of the list for named IDs.
         self._old_lists: dict[tuple[str, str], str | frozenset[str]] = {}
         self._probes: dict[tuple[str, str], asyncio.Task[str | frozenset[str] | None]] = {}
+        # The answer of a retired family's list, per (resource label, cluster): once the whole family
+        # answers as retired, its items are not asked one by one (its bucket would pace the run).
+        self._retired_answers: dict[tuple[str, str], Reply] = {}
+        self.old_calls_skipped = 0
 
     # -- planning ---------------------------------------------------------------------------------
 
@@ -141,7 +145,7 @@ class Runner:
         new_items, new_reply = new_listing.items, new_listing.reply
         old_items, old_reply = old_listing.items, old_listing.reply
         if self.baseline is None:
-            state = self._old_state(resource, old_listing)
+            state = self._old_state(resource, old_listing, cluster)
             if state is not None:
                 self._old_lists[(resource.label, cluster)] = state
         new_ids = _ids(new_items, id_field)
@@ -213,35 +217,43 @@ class Runner:
         new_call = self.transport.get(
             "new", res.item_path("new", group, cluster, item), res.item.new.media_type
         )
+        gone: Reply | None = None
+        family: str | None = None
         if self.baseline is not None:
             new = await new_call
             old = self.baseline.reply("old", res.key, cluster, item)
             old_again = None
             source = "baseline"
         else:
-            old_path = res.item_path("old", group, cluster, item)
-            calls = [new_call, self.transport.get("old", old_path, res.item.old.media_type)]
-            if self.settings.noise_fetch:
-                calls.append(self.transport.get("old", old_path, res.item.old.media_type))
-            replies = await asyncio.gather(*calls)
-            new, old = replies[0], replies[1]
-            old_again = replies[2] if len(replies) > 2 else None
+            family = await self._old_family(res, cluster, item)
+            gone = self._retired_answers.get((res.label, cluster)) if family == "retired" else None
+            if gone is not None:  # the whole family answers as retired: its items need no asking
+                new, old, old_again = await new_call, gone, None
+                self.old_calls_skipped += 1
+            else:
+                old_path = res.item_path("old", group, cluster, item)
+                calls = [new_call, self.transport.get("old", old_path, res.item.old.media_type)]
+                if self.settings.noise_fetch:
+                    calls.append(self.transport.get("old", old_path, res.item.old.media_type))
+                replies = await asyncio.gather(*calls)
+                new, old = replies[0], replies[1]
+                old_again = replies[2] if len(replies) > 2 else None
             source = "live"
         if self.recorder is not None:
-            if self.baseline is None and old is not None:
+            if self.baseline is None and old is not None and gone is None:
                 self.recorder.add("old", res.key, cluster, item, old)
             self.recorder.add("new", res.key, cluster, item, new)
-        family = None if self.baseline is not None else await self._old_family(res, cluster, item)
         return self.judges[res.label](
             res.key, res.id_param, cluster, item, old, new, old_again, source, old_family=family
         )
 
-    def _old_state(self, resource: Resource, listing: Listing) -> str | frozenset[str] | None:
+    def _old_state(self, resource: Resource, listing: Listing, cluster: str) -> str | frozenset[str] | None:
         """What a retired-family list answer says of the family: retired, the IDs it holds, or nothing."""
         if listing.items is not None and not listing.incomplete:
             return frozenset(_ids(listing.items, self.facts["items"]["id_field"]))
         status = listing.reply.status
         if status is not None and self.judges[resource.label].old_is_retired(status):
+            self._retired_answers[(resource.label, cluster)] = listing.reply
             return "retired"
         return None
 
@@ -270,7 +282,7 @@ class Runner:
             self.facts["pagination"],
             False,
         )
-        return self._old_state(resource, listing)
+        return self._old_state(resource, listing, cluster)
 
     async def _worker(self, queue: "asyncio.Queue[Target | None]") -> None:
         while True:
@@ -318,6 +330,8 @@ class Runner:
                 started = True
         finally:
             self.summary.settings.update(requests=self.transport.requests, retries=self.transport.retries)
+            if self.old_calls_skipped:
+                self.summary.settings["retired_item_requests_skipped"] = self.old_calls_skipped
             if self.transport.buckets:
                 self.summary.settings["rate_limits"] = {
                     family: bucket.describe() for family, bucket in sorted(self.transport.buckets.items())

@@ -111,3 +111,17 @@ def test_a_named_id_the_retired_family_does_not_list_is_only_in_new(sandbox_fact
     out = run_check(sb, "--restore-id", gone, "--rate-limit-scale", "0")
     assert out.code == 0, out.summary
     assert out.verdicts() == {gone: "only-in-new"}
+
+
+def test_a_retired_family_is_not_asked_item_by_item(sandbox_factory, run_check):
+    """Once the family's list answers 410, its items are not asked one by one: its rate-limit bucket
+    (100 a minute, never announced by a 410) would pace the whole run (issue 9)."""
+    sb = sandbox_factory(retired=True, **FAST)
+    cluster = sb.dataset.first_cluster()
+    out = run_check(sb, "--sample", "0", "--rate-limit-scale", "1")
+    jobs = len(cluster.restore_job_ids)
+    assert out.code == 0, out.summary
+    assert set(out.verdicts().values()) == {"old-retired"} and len(out.results) == jobs
+    settings = out.summary["settings"]
+    assert settings["retired_item_requests_skipped"] == jobs
+    assert settings["requests"] == jobs + 2, "the Flex items, and one list per family"
