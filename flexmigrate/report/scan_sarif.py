@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from flexmigrate import __version__
 from flexmigrate.models.findings import Finding
@@ -15,8 +16,10 @@ _LEVEL = {"safe": "warning", "unsafe": "warning", "manual": "warning", "applied"
 
 
 def _uri(path: str) -> str:
+    """A file's URI reference: a relative path percent-encoded (RFC 3986: a space is ``%20``), an
+    absolute one as a ``file:`` URI.  A folder named ``my repo`` must not make the report invalid."""
     p = Path(path)
-    return p.as_posix() if not p.is_absolute() else p.as_uri()
+    return quote(p.as_posix(), safe="/") if not p.is_absolute() else p.as_uri()
 
 
 def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:

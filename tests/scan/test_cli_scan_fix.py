@@ -131,6 +131,23 @@ def test_sarif_output_validates(project, capsys, shared_dir):
     assert results[0]["ruleId"] in rule_ids
 
 
+def test_sarif_uris_are_percent_encoded(tmp_path, capsys, shared_dir, monkeypatch):
+    """A folder whose name has a space (or a ``#``, or a non-ASCII letter) made the SARIF invalid."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    folder = tmp_path / "my repo #1 é"
+    folder.mkdir()
+    (folder / "backups.py").write_text(GET_BEFORE)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "scan", "--isolated", "--format", "sarif", "my repo #1 é")
+    doc = json.loads(out)
+    jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]
+    }
+    assert uris == {"my%20repo%20%231%20%C3%A9/backups.py"}
+
+
 @pytest.mark.parametrize(
     "prefix, newline, encoding",
     [
