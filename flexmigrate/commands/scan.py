@@ -17,7 +17,7 @@ from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ConfigE
 from flexmigrate.scan.config import find_config, read_config
 from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, scan
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -85,6 +85,11 @@ def _common(p: argparse.ArgumentParser) -> None:
         "one that may call a retired endpoint is reported as skipped (exit 2)",
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings remain (a file that could not be looked at still exits 2)",
+    )
 
 
 _UNITS = {
@@ -191,7 +196,7 @@ def _emit_diff(result: ScanResult, args: argparse.Namespace) -> None:
 
 
 def _emit(result: ScanResult, args: argparse.Namespace) -> None:
-    from flexmigrate.report import scan_json, scan_sarif, scan_text
+    from flexmigrate.report import scan_github, scan_json, scan_sarif, scan_text
 
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
@@ -199,6 +204,8 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
             scan_json.render_json(result, out)
         elif args.format == "sarif":
             scan_sarif.render_sarif(result, out)
+        elif args.format == "github":
+            scan_github.render_github(result, out)
         else:
             scan_text.render_text(result, out)
     finally:
@@ -212,7 +219,7 @@ def run_scan(args: argparse.Namespace) -> int:
     _emit(result, args)
     if result.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if result.findings else EXIT_OK
+    return EXIT_FINDINGS if result.findings and not args.exit_zero else EXIT_OK
 
 
 def run_fix(args: argparse.Namespace) -> int:
@@ -226,7 +233,7 @@ def run_fix(args: argparse.Namespace) -> int:
         _emit(result, args)
     if result.errors:
         return EXIT_ERROR
-    if result.changed or result.remaining:
+    if (result.changed or result.remaining) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 

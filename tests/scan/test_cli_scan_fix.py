@@ -131,6 +131,23 @@ def test_sarif_output_validates(project, capsys, shared_dir):
     assert results[0]["ruleId"] in rule_ids
 
 
+def test_github_annotations_and_exit_zero(project, capsys):
+    """``--format github``: one workflow command per finding, escaped as the runner expects."""
+    code, out, _ = run(capsys, "scan", "--isolated", "--format", "github", str(project))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines and all(line.startswith("::warning file=") for line in lines)
+    first = lines[0]
+    assert ",line=4,col=" in first and "title=FM1" in first and "%3A" not in first.split("::", 2)[2]
+    assert str(project / "app" / "backups.py").replace(":", "%3A").replace(",", "%2C") in first
+    code, _, _ = run(capsys, "scan", "--isolated", "--exit-zero", str(project))
+    assert code == 0, "--exit-zero: findings do not fail the step"
+    (project / "app" / "broken.py").write_bytes(b"x = '/backup/tenant/restores\n")
+    code, out, _ = run(capsys, "scan", "--isolated", "--exit-zero", "--format", "github", str(project))
+    assert code == 2, "a file that could not be looked at still does"
+    assert any(line.startswith("::error file=") and "broken.py" in line for line in out.splitlines())
+
+
 def test_sarif_uris_are_percent_encoded(tmp_path, capsys, shared_dir, monkeypatch):
     """A folder whose name has a space (or a ``#``, or a non-ASCII letter) made the SARIF invalid."""
     jsonschema = pytest.importorskip("jsonschema")
