@@ -86,6 +86,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print the number of findings per rule instead of each finding (text format)",
+    )
+    p.add_argument(
         "--exit-zero",
         action="store_true",
         help="exit 0 even when findings remain (a file that could not be looked at still exits 2)",
@@ -206,6 +211,8 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
             scan_sarif.render_sarif(result, out)
         elif args.format == "github":
             scan_github.render_github(result, out)
+        elif args.statistics:
+            scan_text.render_statistics(result, out)
         else:
             scan_text.render_text(result, out)
     finally:

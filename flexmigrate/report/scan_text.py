@@ -27,6 +27,24 @@ def render_text(result: ScanResult, out: TextIO, *, show_applied: bool = True) -
     out.write(summary_line(result) + "\n")
 
 
+def render_statistics(result: ScanResult, out: TextIO) -> None:
+    """``--statistics``: one line per rule, most frequent first: count, code, fix kinds, summary."""
+    from flexmigrate.codemods.registry import rule_summaries
+
+    summaries = rule_summaries()
+    counts = Counter(f.rule for f in result.findings)
+    kinds: dict[str, Counter[str]] = {}
+    for f in result.findings:
+        kinds.setdefault(f.rule, Counter())[f.fix_label] += 1
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    for rule, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        labels = ",".join(sorted(kinds[rule]))
+        out.write(f"{n:>{width}}\t{rule}\t[{labels}]\t{summaries.get(rule, '')}\n")
+    for path, error in result.errors:
+        out.write(f"{path}: FM000 [error] {error}\n")
+    out.write(summary_line(result) + "\n")
+
+
 def summary_line(result: ScanResult) -> str:
     remaining = Counter(f.fix.value for f in result.remaining)
     applied = sum(len(r.applied) for r in result.files)

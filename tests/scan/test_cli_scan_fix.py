@@ -148,6 +148,19 @@ def test_github_annotations_and_exit_zero(project, capsys):
     assert any(line.startswith("::error file=") and "broken.py" in line for line in out.splitlines())
 
 
+def test_statistics_count_findings_per_rule(project, capsys):
+    code, out, _ = run(capsys, "scan", "--isolated", "--statistics", str(project))
+    assert code == 1
+    rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    detailed = json.loads(run(capsys, "scan", "--isolated", "--format", "json", str(project))[1])["findings"]
+    expected = {}
+    for f in detailed:
+        expected[f["rule"]] = expected.get(f["rule"], 0) + 1
+    assert {rule: int(n) for n, rule, *_ in rows} == expected
+    assert [int(n) for n, *_ in rows] == sorted((int(n) for n, *_ in rows), reverse=True)
+    assert "finding(s) remaining" in out.splitlines()[-1]
+
+
 def test_sarif_uris_are_percent_encoded(tmp_path, capsys, shared_dir, monkeypatch):
     """A folder whose name has a space (or a ``#``, or a non-ASCII letter) made the SARIF invalid."""
     jsonschema = pytest.importorskip("jsonschema")
