@@ -8,6 +8,7 @@ request it belongs to (``Finding.unit``).  What is kept, settled and applied is 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Callable, Iterable, Sequence
 
@@ -26,6 +27,12 @@ __all__ = ["AnalyzeOptions", "EndpointCall", "ModuleContext", "Rule", "analyze",
 
 # A rule takes the context (with ``endpoint_calls`` already found) and yields findings.
 Rule = Callable[[ModuleContext], Iterable[Finding]]
+
+
+@functools.cache
+def _watched_keys(catalog: Catalog) -> frozenset[str]:
+    """The response keys a rule looks for in the whole module, once per catalog (not per file)."""
+    return catalog.renamed_response_keys()
 
 
 def number_units(calls: Iterable[EndpointCall], findings: list[Finding]) -> list[Finding]:
@@ -82,7 +89,7 @@ def analyze(
     focused = (
         None
         if options.report_comments or not options.focus
-        else focus(source, candidate_test(catalog), catalog.renamed_response_keys())
+        else focus(source, candidate_test(catalog), _watched_keys(catalog))
     )
     text = source if focused is None else focused
     module = cst.parse_module(text)

@@ -213,11 +213,8 @@ class SandboxApp:
         assert op is not None
         if route.family == "old" and self.config.retired and ep is not None:
             spec = self.facts.data["retired"]
-            if self.config.retired_status == spec["removed"]["status"]:
-                removed = spec["removed"]
-                raise ApiError(
-                    removed["status"], error_body(removed, [call.request.path], path=call.request.path)
-                )
+            if self.config.retired_status != spec["status"]:  # as a route that no longer exists
+                raise api_error("route_not_found", call.request.path, path=call.request.path)
             raise ApiError(
                 spec["status"],
                 error_body(
@@ -514,14 +511,14 @@ class SandboxApp:
         out = {
             **fixed,
             f["cluster_type"]: values["cluster_type"],
-            "connectionStrings": {
-                "standard": f"mongodb://{host}:27017/?ssl=true",
-                "standardSrv": f"mongodb+srv://{host}",
+            f["connection_strings"]: {
+                f["standard"]: f"mongodb://{host}:27017/?ssl=true",
+                f["standard_srv"]: f"mongodb+srv://{host}",
             },
-            "createDate": iso(datetime.fromtimestamp(int(cluster.id[:8], 16), timezone.utc)),
+            f["create_date"]: iso(datetime.fromtimestamp(int(cluster.id[:8], 16), timezone.utc)),
             f["project"]: cluster.project_id,
             f["id"]: cluster.id,
-            "mongoDBVersion": versions[int(cluster.id[-6:], 16) % len(versions)],
+            f["mongodb_version"]: versions[int(cluster.id[-6:], 16) % len(versions)],
             f["name"]: cluster.name,
             f["state"]: values["state"],
         }

@@ -9,8 +9,8 @@ A folder of recorded exchanges, one JSON file each, in the format of the project
   ``body_text`` exactly as it came (``body_json`` is ignored: the bytes are what is replayed).
 
 Several recordings of one method and path are served in the order of their file names, the last one
-repeating (a job watched from RUNNING to COMPLETED).  A request nothing was recorded for gets 404
-``RESOURCE_NOT_FOUND`` in Atlas's error shape, saying so.  Nothing is checked on the way in: a replay
+repeating (a job watched from RUNNING to COMPLETED).  A request nothing was recorded for gets what
+Atlas answers for a route it does not have (``sandbox.json`` ``errors.route_not_found``).  Nothing is checked on the way in: a replay
 answers anyone, since the recordings themselves hold no secret.  A file that is not a recorded
 exchange is named, with the reason, and left out.
 """
@@ -21,8 +21,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from flexmigrate.sandbox.errors import api_error
+from flexmigrate.sandbox.facts import facts
 from flexmigrate.sandbox.http import Request, Response, json_bytes
 
 __all__ = ["Exchange", "ReplayApp", "load_exchanges"]
@@ -102,19 +103,17 @@ class ReplayApp:
     def handle(self, request: Request) -> Response:
         key = (request.method.upper(), request.path)
         recorded = self._by_key.get(key)
-        if not recorded:
-            return Response(404, json_bytes(_not_recorded(request)), "application/json")
+        if not recorded:  # what Atlas answers for a route it does not have
+            err = api_error("route_not_found", request.path, path=request.path)
+            wire = facts().data["wire"]
+            code = err.body[facts().fields("error")["code"]]
+            return Response(
+                err.status,
+                json_bytes(err.body),
+                wire["error_content_type"],
+                [(wire["error_code_header"], code)],
+            )
         turn = self.served[key]
         self.served[key] = turn + 1
         exchange = recorded[min(turn, len(recorded) - 1)]
         return Response(exchange.status, exchange.body, exchange.content_type, list(exchange.headers))
-
-
-def _not_recorded(request: Request) -> dict[str, Any]:
-    return {
-        "detail": f"flexmigrate replay: no recorded answer for {request.method} {request.path}.",
-        "error": 404,
-        "errorCode": "RESOURCE_NOT_FOUND",
-        "parameters": [],
-        "reason": "Not Found",
-    }

@@ -125,3 +125,14 @@ def test_a_retired_family_is_not_asked_item_by_item(sandbox_factory, run_check):
     settings = out.summary["settings"]
     assert settings["retired_item_requests_skipped"] == jobs
     assert settings["requests"] == jobs + 2, "the Flex items, and one list per family"
+
+
+@pytest.mark.parametrize("status", [410, 404])
+def test_the_checker_calls_either_retired_answer_retired_after_the_sunset(sandbox_factory, run_check, status):
+    """``--retired-status 404`` answers as a route that no longer exists; after the sunset the whole
+    family answering so is retirement, as 410 is (issue 9)."""
+    sb = sandbox_factory(retired=True, retired_status=status, **FAST)
+    cluster = sb.dataset.first_cluster()
+    out = run_check(sb, "--restore-id", cluster.restore_job_ids[0], "--rate-limit-scale", "0")
+    assert out.code == 0, out.summary
+    assert set(out.verdicts().values()) == {"old-retired"}

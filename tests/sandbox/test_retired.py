@@ -61,44 +61,9 @@ def test_a_removed_path_can_answer_404_instead(sandbox_factory):
     with digest_client(sandbox) as client:
         gone = call(client, "list_snapshots", "old", *ids(cluster))
         flex = call(client, "list_snapshots", "new", *ids(cluster))
-    removed = FACTS["retired"]["removed"]
+    removed = FACTS["errors"]["route_not_found"]
     assert (
         gone.status_code == 404 and gone.json()["errorCode"] == removed["errorCode"] == "RESOURCE_NOT_FOUND"
     )
     assert gone.headers["X-Error-Code"] == "RESOURCE_NOT_FOUND"
     assert flex.status_code == 200
-
-
-def test_the_checker_calls_either_answer_retired_after_the_sunset(sandbox_factory, tmp_path, monkeypatch):
-    from flexmigrate.cli import main
-    from flexmigrate.report.check_json import read_report
-
-    for status in (410, 404):
-        sandbox = sandbox_factory(retired=True, retired_status=status, rate_limit_scale=0)
-        cluster = sandbox.dataset.first_cluster()
-        monkeypatch.setenv("MONGODB_ATLAS_PUBLIC_API_KEY", sandbox.credentials.public_key)
-        monkeypatch.setenv("MONGODB_ATLAS_PRIVATE_API_KEY", sandbox.credentials.private_key)
-        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-        report = tmp_path / f"r{status}.json"
-        code = main(
-            [
-                "check",
-                "--group-id",
-                cluster.project_id,
-                "--cluster",
-                cluster.name,
-                "--base-url",
-                sandbox.base_url,
-                "--restore-id",
-                cluster.restore_job_ids[0],
-                "--no-progress",
-                "--rate-limit-scale",
-                "0",
-                "--format",
-                "json",
-                "--output",
-                str(report),
-            ]
-        )
-        verdicts = {r["verdict"] for r in read_report(report)["results"]}
-        assert code == 0 and verdicts == {"old-retired"}, (status, verdicts)
