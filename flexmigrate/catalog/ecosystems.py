@@ -1,0 +1,255 @@
+"""The names that wrappers of the retired endpoints use, and their Flex twins: ``data/ecosystems.json``.
+
+Terraform data sources, Pulumi functions, CDKTF constructs, openapi-generator Python clients, Atlas
+CLI commands and Go SDK methods each spell a retired endpoint their own way.  This module reads
+those maps into small immutable objects; the readers and rules of every file type take their names
+from here and nowhere else.  In every map, ``None`` means "no Flex counterpart": a use of such a
+name needs a human.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Mapping
+
+from flexmigrate.catalog import Catalog
+
+__all__ = [
+    "CdktfConstruct",
+    "CliCommand",
+    "Ecosystems",
+    "GeneratedApi",
+    "GoCall",
+    "PulumiFunction",
+    "TerraformDataSource",
+    "ecosystems",
+]
+
+NameMap = Mapping[str, "str | None"]
+
+
+@dataclass(frozen=True)
+class TerraformDataSource:
+    endpoint: str
+    old: str  # mongodbatlas_shared_tier_restore_job
+    new: str  # mongodbatlas_flex_restore_job
+    arguments: NameMap
+    attributes: NameMap
+    results_attributes: NameMap | None  # attributes of each ``results`` item (plural data sources)
+    equivalents: Mapping[str, str]  # an attribute with no twin of its own, and the one that holds its value
+
+    def attribute(self, name: str) -> str | None:
+        """The Flex name of the attribute ``name`` (its equivalent where the catalog proves one)."""
+        if name in self.equivalents:
+            return self.equivalents[name]
+        return self.attributes.get(name, name if name not in self.attributes else None)
+
+
+@dataclass(frozen=True)
+class PulumiFunction:
+    endpoint: str
+    old: str  # get_shared_tier_restore_job
+    new: str
+    names: NameMap  # functions, their _output variants and result classes
+    arguments: NameMap
+    attributes: NameMap
+    results_attributes: NameMap | None
+
+
+@dataclass(frozen=True)
+class CdktfConstruct:
+    endpoint: str
+    old_module: str  # data_mongodbatlas_shared_tier_restore_job
+    new_module: str
+    classes: NameMap
+    arguments: NameMap
+    attributes: NameMap
+    results_attributes: NameMap | None
+
+
+@dataclass(frozen=True)
+class GeneratedApi:
+    endpoint: str
+    old_class: str  # SharedTierRestoreJobsApi
+    new_class: str
+    old_module: str
+    new_module: str
+    methods: NameMap  # every historical method name -> the Flex method of the same generation
+    old_params: tuple[str, ...]  # in signature order: required first, as the generator emits them
+    new_params: tuple[str, ...]
+    arguments: NameMap
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    endpoint: str
+    old_group: str  # sharedTierRestoreJobs
+    new_group: str
+    old_names: tuple[str, ...]  # every historical command name and alias
+    new_name: str  # the current command name
+    new_aliases: tuple[str, ...]
+    flags: NameMap  # ``--clusterName`` -> ``--name``; ``None``: the Flex command has no such flag
+
+
+@dataclass(frozen=True)
+class GoCall:
+    endpoint: str
+    old: tuple[str, ...]  # ``SharedTierRestoreJobsApi.GetBackupTenantRestore``, ...
+    old_signature: str
+    new: str  # the newest Flex call, with its argument order
+
+
+@dataclass(frozen=True)
+class Ecosystems:
+    terraform: tuple[TerraformDataSource, ...]
+    pulumi_module: str
+    pulumi_output_suffix: str
+    pulumi: tuple[PulumiFunction, ...]
+    cdktf_package: str
+    cdktf: tuple[CdktfConstruct, ...]
+    generated_apis: tuple[GeneratedApi, ...]
+    cli_version_flag: str
+    cli: tuple[CliCommand, ...]
+    go: tuple[GoCall, ...]
+    generated_markers: re.Pattern[str]
+    generated_head_bytes: int
+
+    def python_names(self) -> tuple[str, ...]:
+        """Every identifier a Python wrapper of a retired endpoint is called by (whole words):
+        Pulumi functions and classes, CDKTF modules and classes, generated API classes and
+        methods, Atlas CLI groups."""
+        names: set[str] = set()
+        for fn in self.pulumi:
+            names.update(n.split(".")[-1] for n in fn.names)
+        for construct in self.cdktf:
+            names.add(construct.old_module)
+            names.update(construct.classes)
+        for api in self.generated_apis:
+            names.add(api.old_class)
+            names.update(api.methods)
+        names.update(cmd.old_group for cmd in self.cli)
+        return tuple(sorted(names))
+
+    def other_names(self) -> tuple[str, ...]:
+        """Identifiers of the retired wrappers outside Python: Terraform data sources, Go methods."""
+        names = {ds.old for ds in self.terraform}
+        for call in self.go:
+            names.update(part for name in call.old for part in name.split("."))
+        return tuple(sorted(names))
+
+    def terraform_data_source(self, name: str) -> TerraformDataSource | None:
+        return next((ds for ds in self.terraform if ds.old == name), None)
+
+    def cli_command(self, group: str, name: str) -> CliCommand | None:
+        return next((c for c in self.cli if c.old_group == group and name in c.old_names), None)
+
+
+def _map(raw: Any) -> dict[str, str | None] | None:
+    return None if raw is None else dict(raw)
+
+
+_EMPTY_SECTION = {
+    "terraform": {"data_sources": []},
+    "pulumi": {"module": "", "output_suffix": "", "functions": []},
+    "cdktf": {"package": "", "constructs": []},
+    "generated_clients": {"apis": []},
+    "atlas_cli": {"version_flag": "--version", "commands": []},
+    "go_sdk": {"calls": []},
+    "generated_markers": {"patterns": ["(?!)"], "head_bytes": 4096},
+}
+
+
+@cache
+def _build(catalog: Catalog) -> Ecosystems:
+    # A catalog of one's own without the section has no wrappers: only hand-written calls are found.
+    data = catalog.section("ecosystems") if "ecosystems" in catalog.extra else _EMPTY_SECTION
+    tf, pu, cd = data["terraform"], data["pulumi"], data["cdktf"]
+    gen, cli, go, markers = (
+        data["generated_clients"],
+        data["atlas_cli"],
+        data["go_sdk"],
+        data["generated_markers"],
+    )
+    return Ecosystems(
+        terraform=tuple(
+            TerraformDataSource(
+                endpoint=d["endpoint"],
+                old=d["old"],
+                new=d["new"],
+                arguments=dict(d["arguments"]),
+                attributes=dict(d["attributes"]),
+                results_attributes=_map(d.get("results_attributes")),
+                equivalents=dict(d["equivalents"]),
+            )
+            for d in tf["data_sources"]
+        ),
+        pulumi_module=pu["module"],
+        pulumi_output_suffix=pu["output_suffix"],
+        pulumi=tuple(
+            PulumiFunction(
+                endpoint=f["endpoint"],
+                old=f["old"],
+                new=f["new"],
+                names=dict(f["names"]),
+                arguments=dict(f["arguments"]),
+                attributes=dict(f["attributes"]),
+                results_attributes=_map(f.get("results_attributes")),
+            )
+            for f in pu["functions"]
+        ),
+        cdktf_package=cd["package"],
+        cdktf=tuple(
+            CdktfConstruct(
+                endpoint=c["endpoint"],
+                old_module=c["old_module"],
+                new_module=c["new_module"],
+                classes=dict(c["classes"]),
+                arguments=dict(c["arguments"]),
+                attributes=dict(c["attributes"]),
+                results_attributes=_map(c.get("results_attributes")),
+            )
+            for c in cd["constructs"]
+        ),
+        generated_apis=tuple(
+            GeneratedApi(
+                endpoint=a["endpoint"],
+                old_class=a["old_class"],
+                new_class=a["new_class"],
+                old_module=a["old_module"],
+                new_module=a["new_module"],
+                methods=dict(a["methods"]),
+                old_params=tuple(a["old_params"]),
+                new_params=tuple(a["new_params"]),
+                arguments=dict(a["arguments"]),
+            )
+            for a in gen["apis"]
+        ),
+        cli_version_flag=cli["version_flag"],
+        cli=tuple(
+            CliCommand(
+                endpoint=c["endpoint"],
+                old_group=c["old_group"],
+                new_group=c["new_group"],
+                old_names=tuple(c["old_names"]),
+                new_name=c["new_name"],
+                new_aliases=tuple(c["new_aliases"]),
+                flags=dict(c["flags"]),
+            )
+            for c in cli["commands"]
+        ),
+        go=tuple(
+            GoCall(
+                endpoint=c["endpoint"], old=tuple(c["old"]), old_signature=c["old_signature"], new=c["new"]
+            )
+            for c in go["calls"]
+        ),
+        generated_markers=re.compile("|".join(f"(?:{p})" for p in markers["patterns"])),
+        generated_head_bytes=int(markers["head_bytes"]),
+    )
+
+
+def ecosystems(catalog: Catalog) -> Ecosystems:
+    """The wrapper names of ``catalog`` (read, validated and built once per catalog)."""
+    return _build(catalog)
