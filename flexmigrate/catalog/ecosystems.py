@@ -56,6 +56,18 @@ class PulumiFunction:
     arguments: NameMap
     attributes: NameMap
     results_attributes: NameMap | None
+    invoke_tokens: NameMap  # ``mongodbatlas:index/getSharedTierRestoreJob:getSharedTierRestoreJob`` -> Flex
+
+    def node_names(self) -> dict[str, str]:
+        """The function names of the Node.js/TypeScript SDK (the invoke token's last part), each
+        with its ``Output`` variant: ``getSharedTierRestoreJob`` -> ``getFlexRestoreJob``."""
+        out = {}
+        for old, new in self.invoke_tokens.items():
+            if new is None:
+                continue
+            o, n = old.rsplit(":", 1)[-1], new.rsplit(":", 1)[-1]
+            out[o], out[f"{o}Output"] = n, f"{n}Output"
+        return out
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,8 @@ class Ecosystems:
     def other_names(self) -> tuple[str, ...]:
         """Identifiers of the retired wrappers outside Python: Terraform data sources, Go methods."""
         names = {ds.old for ds in self.terraform}
+        for fn in self.pulumi:
+            names.update(fn.node_names())
         for call in self.go:
             names.update(part for name in call.old for part in name.split("."))
         return tuple(sorted(names))
@@ -196,6 +210,7 @@ def _build(catalog: Catalog) -> Ecosystems:
                 arguments=dict(f["arguments"]),
                 attributes=dict(f["attributes"]),
                 results_attributes=_map(f.get("results_attributes")),
+                invoke_tokens=dict(f.get("invoke_tokens", {})),
             )
             for f in pu["functions"]
         ),

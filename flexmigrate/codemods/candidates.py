@@ -40,6 +40,7 @@ import re
 from typing import Iterable, Iterator
 
 from flexmigrate.catalog import Catalog
+from flexmigrate.catalog.ecosystems import ecosystems
 from flexmigrate.codemods.escaped import EscapedSegments
 
 __all__ = ["LETTER_ESCAPE", "CandidateTest", "candidate_test"]
@@ -175,5 +176,11 @@ def _word_pattern(words: Iterable[str]) -> str:
 
 @functools.cache
 def candidate_test(catalog: Catalog) -> CandidateTest:
-    """The test for ``catalog``'s retired segments and names, built once per catalog."""
-    return CandidateTest(catalog.retired_segments(), catalog.retired_names())
+    """The test for ``catalog``'s retired segments and names, built once per catalog.
+
+    The names are the retired operation IDs and aliases, and every Python name a wrapper of them
+    is called by (Pulumi and CDKTF names, generated API classes and methods, Atlas CLI groups).
+    """
+    return CandidateTest(
+        catalog.retired_segments(), (*catalog.retired_names(), *ecosystems(catalog).python_names())
+    )

@@ -51,12 +51,16 @@ def parse_suppressions(text: str) -> Suppressions:
         if tok.type != tokenize.COMMENT:
             continue
         match = _DIRECTIVE.search(tok.string)
-        if not match:
-            continue
-        if match.group(1) == "ignore-file":
-            result.whole_file = True
-            continue
-        codes = match.group(2)
-        selected = ALL if codes is None else frozenset(c.strip() for c in codes.split(",") if c.strip())
-        result.by_line[tok.start[0]] = selected or ALL
+        if match:
+            record(result, match, tok.start[0])
     return result
+
+
+def record(result: Suppressions, match: re.Match[str], line: int) -> None:
+    """Note one directive (group 1: ``ignore``/``ignore-file``, group 2: the codes) found on ``line``."""
+    if match.group(1) == "ignore-file":
+        result.whole_file = True
+        return
+    codes = match.group(2)
+    selected = ALL if codes is None else frozenset(c.strip() for c in codes.split(",") if c.strip())
+    result.by_line[line] = selected or ALL

@@ -246,7 +246,7 @@ def run_fix(args: argparse.Namespace) -> int:
 
 
 def run_rules(args: argparse.Namespace) -> int:
-    from flexmigrate.codemods.registry import rule_summaries
+    from flexmigrate.languages import rule_summaries
 
     rules = rule_summaries()
     if args.format == "json":

@@ -63,6 +63,9 @@ class Finding:
     # Findings of one request (its URL, version headers, body, response-field reads) share a unit
     # number: they are applied together or not at all.  ``None``: a unit of its own.
     unit: int | None = field(default=None, compare=False)
+    # The file type it was found in ("python", "terraform", "notebook", "shell", ...): set by the
+    # scanner from the file type that read the file.
+    language: str | None = field(default=None, compare=False)
 
     @property
     def fixable(self) -> bool:

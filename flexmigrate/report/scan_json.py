@@ -15,6 +15,7 @@ SCHEMA_VERSION = 1
 def finding_dict(f: Finding) -> dict[str, Any]:
     return {
         "path": f.path,
+        "language": f.language,
         "line": f.line,
         "column": f.column,
         "end_line": f.end_line,

@@ -31,7 +31,12 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "level": _LEVEL[f.fix_label],
         "message": {"text": f.message},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.path)}, "region": region}}],
-        "properties": {"fix": f.fix_label, "operation": f.operation, "replacement": f.replacement},
+        "properties": {
+            "fix": f.fix_label,
+            "operation": f.operation,
+            "replacement": f.replacement,
+            "language": f.language,
+        },
     }
     if f.rule in rule_index:
         res["ruleIndex"] = rule_index[f.rule]
@@ -39,7 +44,7 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
 
 
 def to_sarif(result: ScanResult) -> dict[str, Any]:
-    from flexmigrate.codemods.registry import rule_summaries
+    from flexmigrate.languages import rule_summaries
 
     summaries = rule_summaries()
     rules = [{"id": code, "shortDescription": {"text": text}} for code, text in summaries.items()]

@@ -13,7 +13,9 @@ from flexmigrate.models.scan_results import ScanResult
 
 def finding_line(f: Finding) -> str:
     op = f" ({f.operation} -> {f.replacement})" if f.operation and f.replacement else ""
-    return f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.fix_label}] {f.message}{op}"
+    # The file type is named where it is not Python (the scanner's first language).
+    kind = f" ({f.language})" if f.language and f.language != "python" else ""
+    return f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.fix_label}]{kind} {f.message}{op}"
 
 
 def render_text(result: ScanResult, out: TextIO, *, show_applied: bool = True) -> None:
@@ -29,7 +31,7 @@ def render_text(result: ScanResult, out: TextIO, *, show_applied: bool = True) -
 
 def render_statistics(result: ScanResult, out: TextIO) -> None:
     """``--statistics``: one line per rule, most frequent first: count, code, fix kinds, summary."""
-    from flexmigrate.codemods.registry import rule_summaries
+    from flexmigrate.languages import rule_summaries
 
     summaries = rule_summaries()
     counts = Counter(f.rule for f in result.findings)

@@ -1,4 +1,5 @@
-"""Which files to look at: Python sources under the given paths, minus the usual noise and exclusions."""
+"""Which files to look at: files of every type flexmigrate reads under the given paths, minus the usual
+noise and exclusions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 # Folders that are never a project's own code (ruff's default excludes, trimmed to what applies).
 DEFAULT_EXCLUDES = (
@@ -35,6 +36,10 @@ DEFAULT_EXCLUDES = (
     "venv",
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+def _python_only(name: str) -> bool:
+    return name.endswith(PYTHON_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,10 @@ def _union(patterns: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
 
 
-def _walk(root: Path, excludes: _Excludes, skipped: list[str]) -> Iterator[tuple[Path, bool]]:
-    """Python files below ``root`` in a stable order (depth first, names sorted), each with whether
+def _walk(
+    root: Path, excludes: _Excludes, skipped: list[str], wanted: Callable[[str], bool]
+) -> Iterator[tuple[Path, bool]]:
+    """Files ``wanted`` by name below ``root`` in a stable order (depth first, names sorted), each with whether
     it is a symbolic link.  Symlinked folders are not followed: no loops, no escaping the tree."""
     stack: list[tuple[str, str]] = [(os.fspath(root), "")]
     while stack:
@@ -108,7 +115,7 @@ def _walk(root: Path, excludes: _Excludes, skipped: list[str]) -> Iterator[tuple
                 else:
                     skipped.append(rel)
                 continue
-            if not entry.name.endswith(PYTHON_SUFFIXES):
+            if not wanted(entry.name):
                 continue
             is_link = entry.is_symlink()
             if is_link and os.path.isdir(entry.path):
@@ -119,9 +126,13 @@ def _walk(root: Path, excludes: _Excludes, skipped: list[str]) -> Iterator[tuple
 
 
 def discover(
-    paths: Iterable[str | Path], exclude: Iterable[str] = (), use_default_excludes: bool = True
+    paths: Iterable[str | Path],
+    exclude: Iterable[str] = (),
+    use_default_excludes: bool = True,
+    wanted: Callable[[str], bool] = _python_only,
 ) -> Discovery:
-    """Python files under ``paths`` in a stable order.
+    """Files under ``paths`` whose names are ``wanted`` (the scanner: every type it reads), in a
+    stable order.
 
     A file named explicitly is always taken (whatever its suffix), as ruff does; folders are walked
     with the default excludes (unless ``use_default_excludes`` is false) plus ``exclude``, both
@@ -139,7 +150,7 @@ def discover(
             found: Iterable[tuple[Path, bool]] = [(path, True)]
             base = None
         elif path.is_dir():
-            found = list(_walk(path, excludes, skipped))
+            found = list(_walk(path, excludes, skipped, wanted))
             if not found:
                 empty.append((path, tuple(skipped)))
             base = path.resolve()

@@ -10,16 +10,16 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Sequence
 
-from flexmigrate.catalog import Catalog, load_catalog
+from flexmigrate.languages import Language, NotParsable, language_for
+from flexmigrate.languages.base import with_language
+from flexmigrate.languages.prefilter import any_chunk
+from flexmigrate.languages.python import PYTHON
 from flexmigrate.models.fix_policy import FixPolicy
 from flexmigrate.models.scan_results import FileResult, ScanResult
-from flexmigrate.codemods.candidates import CandidateTest, candidate_test
 from flexmigrate.scan.discover import discover
-from flexmigrate.scan.prefilter import Prefilter
 from flexmigrate.scan.source import SourceError, decode
 from flexmigrate.scan.writer import write_atomic
 
@@ -61,31 +61,25 @@ class ScanOptions:
         )
 
 
-@cache
-def _filters(catalog: Catalog) -> tuple[Prefilter, CandidateTest]:
-    """The two filter stages of one catalog, built once."""
-    candidates = candidate_test(catalog)
-    prefilter = Prefilter(
-        catalog.prefilter_tokens(), catalog.retired_segments(), confirm=candidates.byte_pattern()
-    )
-    return prefilter, candidates
+def file_language(path: Path) -> Language:
+    """The file type that reads ``path``; a file of no known type named explicitly is read as Python."""
+    return language_for(path.name) or PYTHON
 
 
-def worth_parsing(raw: bytes, options: ScanOptions) -> bool:
-    """Both filter stages: the byte prefilter, then the token test on the decoded text.
+def worth_parsing(raw: bytes, options: ScanOptions, language: Language = PYTHON) -> bool:
+    """Both filter stages of the file's type: the byte test, then (Python) the token test.
 
     A file that cannot be decoded is worth "parsing": ``process_file`` then reports why.
     """
-    prefilter, candidates = _filters(load_catalog())
-    if not prefilter.may_match(raw):
+    if not language.may_hold(raw):
         return False
-    if options.report_comments:  # comments are reported too: every prefiltered file is read whole
+    if options.report_comments or language.may_hold_text is None:
         return True
     try:
         text = decode(raw).text
     except SourceError:
         return True
-    return candidates.may_hold_call(text)
+    return language.may_hold_text(text)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -100,13 +94,14 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
     :func:`worth_parsing`; without it the file is read and filtered here.
     """
     result = FileResult(path)
+    language = file_language(path)
     if raw is None:
         try:
             raw = path.read_bytes()
         except OSError as exc:
             result.error = f"cannot read: {exc.strerror or exc}"
             return result
-        if not worth_parsing(raw, options):
+        if not worth_parsing(raw, options, language):
             return result
     try:
         source = decode(raw)
@@ -115,21 +110,11 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
         result.error = str(exc)
         return result
     result.parsed = True
-    import libcst as cst  # imported only once a file can hold a retired call
-
-    from flexmigrate.codemods.fixer import check_source, fix_source
-
+    assert language.run is not None
     try:
-        if options.fix:
-            outcome = fix_source(source.text, path=str(path), policy=options.policy)
-        else:
-            result.findings = check_source(source.text, path=str(path), policy=options.policy)
-            return result
-    except SourceError as exc:
+        outcome = language.run(source.text, str(path), options.policy, options.fix)
+    except (SourceError, NotParsable) as exc:
         result.error = str(exc)
-        return result
-    except cst.ParserSyntaxError as exc:
-        result.error = f"not valid Python at line {exc.raw_line}, column {exc.raw_column}: {exc.message}"
         return result
     except RecursionError:
         result.error = "too deeply nested to analyse"
@@ -137,8 +122,7 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
     except Exception as exc:  # a bug in one rule must not stop the run; it is reported as an error
         result.error = f"internal error while analysing ({type(exc).__name__}: {_one_line(exc)})"
         return result
-
-    result.findings = outcome.findings
+    result.findings = with_language(outcome.findings, language.name)
     if outcome.error:
         result.error = outcome.error
         return result
@@ -148,7 +132,7 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
         result.error = (
             f"cannot rewrite without changing other bytes (encoding {source.encoding}); file left alone"
         )
-        result.findings = [replace(f, applied=False) for f in outcome.findings]
+        result.findings = [replace(f, applied=False) for f in result.findings]
         return result
     result.original, result.fixed = source.text, outcome.text
     result.original_bytes, result.fixed_bytes = raw, source.encode(outcome.text)
@@ -180,7 +164,7 @@ def _too_large(path: Path, options: ScanOptions) -> FileResult | None:
         return None
     result = FileResult(path)
     try:
-        if _filters(load_catalog())[0].may_match_file(path):
+        if any_chunk(path, file_language(path).may_hold, overlap=512):
             result.error = (
                 f"{_mb(size)}, over the --max-file-size limit of {_mb(limit)}, and it may call a retired "
                 "endpoint: not analysed (raise the limit to analyse it)"
@@ -219,7 +203,12 @@ def _jobs(options: ScanOptions, count: int, size: int) -> int:
 
 def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> ScanResult:
     options = replace(options, roots=tuple(Path(p).resolve() for p in paths))
-    found = discover(paths, exclude=options.exclude, use_default_excludes=options.default_excludes)
+    found = discover(
+        paths,
+        exclude=options.exclude,
+        use_default_excludes=options.default_excludes,
+        wanted=lambda name: language_for(name) is not None,
+    )
     # Both filter stages run here, in the parent, so only files worth parsing are shipped to workers.
     candidates: list[tuple[Path, bytes | None]] = []
     results: dict[Path, FileResult] = {}
@@ -232,7 +221,7 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
             raw: bytes | None = path.read_bytes()
         except OSError:
             raw = None  # process_file reads again and reports the error
-        if raw is None or worth_parsing(raw, options):
+        if raw is None or worth_parsing(raw, options, file_language(path)):
             candidates.append((path, raw))
         else:
             results[path] = FileResult(path)
@@ -253,7 +242,7 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
 
 
 def _nothing_to_look_at(folder: Path, skipped: tuple[str, ...]) -> tuple[Path, str]:
-    message = "holds no Python file to look at"
+    message = "holds no file of a type flexmigrate reads (Python, Terraform, notebooks, scripts, docs, ...)"
     if skipped:
         shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
         message += f" outside the excluded folders ({shown}; --no-default-excludes looks inside them)"

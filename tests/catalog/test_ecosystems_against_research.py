@@ -62,6 +62,7 @@ def test_pulumi_maps(fn, research):
     assert (dict(fn.results_attributes) if fn.results_attributes else None) == pu.get(
         "results_item_attribute_map"
     )
+    assert dict(fn.invoke_tokens) == {pu["old"]["invoke_token"]: pu["new"]["invoke_token"]}
     assert f"{ECO.pulumi_module}.{fn.old}" in pu["old"]["functions"]
     assert f"{ECO.pulumi_module}.{fn.new}{ECO.pulumi_output_suffix}" in pu["new"]["functions"]
 

@@ -6,15 +6,16 @@ import json
 import re
 from pathlib import Path
 
-from flexmigrate.codemods.registry import rule_summaries
+from flexmigrate.languages import rule_summaries
 from flexmigrate.cli import main
 
-CODEMODS = Path(__file__).resolve().parents[2] / "flexmigrate" / "codemods"
+PACKAGE = Path(__file__).resolve().parents[2] / "flexmigrate"
+SOURCES = (PACKAGE / "codemods", PACKAGE / "languages")
 
 
 def test_every_emitted_code_has_a_summary():
     emitted = set()
-    for path in CODEMODS.rglob("*.py"):
+    for path in (p for folder in SOURCES for p in folder.rglob("*.py")):
         emitted.update(re.findall(r"[\"'](FM\d{3})[\"']", path.read_text("utf-8")))
     summaries = rule_summaries()
     assert emitted, "no rule codes found: the scan of the sources is broken"

@@ -5,7 +5,7 @@ import pytest
 
 from flexmigrate.catalog import load_catalog
 from flexmigrate.scan.discover import discover
-from flexmigrate.scan.prefilter import Prefilter, anchors
+from flexmigrate.languages.prefilter import Prefilter, anchors
 from flexmigrate.scan.writer import write_atomic
 
 
@@ -50,7 +50,7 @@ def test_prefilter_catches_every_retired_path_and_skips_flex():
 
 def test_the_scanner_prefilter_confirms_a_segment_before_looking_closer():
     """The scanner's prefilter: anchors, then the token stage's own raw-text test."""
-    from flexmigrate.scan.pipeline import _filters
+    from flexmigrate.languages.python import python_filters as _filters
 
     catalog = load_catalog()
     pf, _ = _filters(catalog)

@@ -40,7 +40,10 @@ def test_excluded_folders_below_the_root_are_left_out_and_a_run_on_nothing_fails
     _write(tmp_path / "proj" / "build" / "lib" / "backups.py")
     assert main(["scan", "--isolated", str(tmp_path / "proj")]) == 2
     out = capsys.readouterr().out
-    assert "holds no Python file to look at outside the excluded folders (build, dist;" in out
+    assert (
+        "holds no file of a type flexmigrate reads (Python, Terraform, notebooks, scripts, docs, ...) outside the excluded folders (build, dist;"
+        in out
+    )
     assert "nothing was looked at" in out
 
 
@@ -60,11 +63,12 @@ def test_a_file_given_by_name_is_always_looked_at(tmp_path: Path, capsys) -> Non
     assert main(["scan", "--isolated", str(path)]) == 1
 
 
-def test_a_folder_without_python_fails_loudly(tmp_path: Path, capsys) -> None:
+def test_a_folder_without_a_file_of_a_known_type_fails_loudly(tmp_path: Path, capsys) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# nothing\n", "utf-8")
+    (tmp_path / "docs" / "notes.txt").write_text("nothing\n", "utf-8")
+    (tmp_path / "docs" / "logo.png").write_bytes(b"\x89PNG\r\n")
     assert main(["scan", "--isolated", str(tmp_path / "docs")]) == 2
-    assert "holds no Python file to look at" in capsys.readouterr().out
+    assert "holds no file of a type flexmigrate reads" in capsys.readouterr().out
 
 
 def test_user_excludes_still_apply_below_the_root(tmp_path: Path, capsys) -> None:

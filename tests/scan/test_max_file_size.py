@@ -13,7 +13,7 @@ import pytest
 from flexmigrate.catalog import load_catalog
 from flexmigrate.cli import main
 from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, scan
-from flexmigrate.scan.prefilter import Prefilter
+from flexmigrate.languages.prefilter import Prefilter
 
 CALL = 'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
 NOISE = "".join(f"def f{i}(x):\n    return {i}\n\n" for i in range(200))  # about 6 KB, no token

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from flexmigrate.codemods.escaped import EscapedSegments
 
@@ -54,14 +54,20 @@ class Prefilter:
         Chunks overlap by the longest pattern's length, so a token split by a chunk edge is found.
         Raises ``OSError`` when the file cannot be read.
         """
-        tail = b""
-        with path.open("rb") as handle:
-            while block := handle.read(chunk_size):
-                data = tail + block
-                if self.may_match(data):
-                    return True
-                tail = data[-self._longest :]
-        return False
+        return any_chunk(path, self.may_match, self._longest, chunk_size)
+
+
+def any_chunk(path: Path, test: Callable[[bytes], bool], overlap: int, chunk_size: int = 1 << 22) -> bool:
+    """Whether ``test`` holds for any chunk of the file, read in chunks that overlap by ``overlap``
+    bytes (so a token split by a chunk edge is seen whole).  Raises ``OSError``."""
+    tail = b""
+    with path.open("rb") as handle:
+        while block := handle.read(chunk_size):
+            data = tail + block
+            if test(data):
+                return True
+            tail = data[-overlap:]
+    return False
 
 
 def anchors(tokens: Iterable[bytes], shortest: int = 5) -> tuple[bytes, ...]:

@@ -1,0 +1,250 @@
+"""Retired endpoints in any text: URL paths, Atlas CLI commands, SDK and wrapper names.
+
+The readers of shell scripts, Markdown, reStructuredText, YAML, JSON, ``.env`` files, Go and
+TypeScript/JavaScript (and the parts of Terraform and notebooks that are not code the engines
+rewrite) all use :func:`scan_text`.  Every pattern is built from the catalog:
+
+* a retired **URL path**, from ``/groups/`` on (the ``/api/atlas/v2`` prefix may be spelled or
+  come from a variable), each ``{parameter}`` standing for one path segment of any spelling:
+  ``{{groupId}}`` (Postman), ``$GROUP_ID`` and ``${GROUP}`` (shell), ``<group-id>`` (docs),
+  ``:groupId``, a literal ID;
+* an **Atlas CLI** command, ``atlas api sharedTierRestoreJobs getBackupTenantRestore``, under any
+  historical name;
+* a **Go SDK** call, ``SharedTierRestoreJobsApi.GetBackupTenantRestore(``;
+* a **wrapper name**: a Terraform data source, a Pulumi function of the Python or Node.js SDK, a
+  CDKTF construct, a generated API class;
+* a retired **operation ID** (an endpoint map, an OpenAPI document).
+
+Each is reported once (the widest match wins where they overlap), with the replacement and its
+version; none is rewritten (a human confirms the surrounding request).  Near misses stay quiet:
+``tenant_id``, a service's own ``/tenant/`` routes, dedicated-cluster data sources and the
+high-level ``atlas backups`` commands match none of these patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Iterator
+
+from flexmigrate.catalog import Catalog, Endpoint
+from flexmigrate.catalog.ecosystems import ecosystems
+from flexmigrate.models.findings import Finding, FixKind
+from flexmigrate.models.lines import LineIndex
+
+__all__ = ["RULES", "TextMatch", "scan_text", "text_findings"]
+
+RULES = {
+    "FM601": "retired endpoint URL in text (a script, a runbook, a CI workflow, a Postman collection, ...)",
+    "FM602": "Atlas CLI command of a retired endpoint (atlas api sharedTier...)",
+    "FM603": "Go SDK call of a retired endpoint (the Flex method takes its arguments in another order)",
+    "FM604": "wrapper of a retired endpoint named in text (Terraform data source, Pulumi, CDKTF, generated client)",
+    "FM605": "retired operation ID named in text",
+}
+
+# One path segment of any spelling: a literal, {x}, {{x}}, $X, ${X}, <x>, :x, %s.
+_SEGMENT = r"[^/\s\"'`?#&,;()\[\]|\\]+"
+_AFTER = r"(?![A-Za-z0-9_\-])"
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    start: int
+    end: int
+    rule: str
+    message: str
+    endpoint: Endpoint | None
+
+
+def _path_regex(endpoint: Endpoint) -> str:
+    parts = endpoint.old.path.split("/")
+    # From "groups" on; the version prefix before it is optional (a variable often holds it).
+    at = parts.index("groups") if "groups" in parts else 1
+    prefix = re.escape("/".join(parts[:at]))
+    body = "/".join(_SEGMENT if p.startswith("{") else re.escape(p) for p in parts[at:])
+    return rf"(?:{prefix})?/{body}(?=$|[/?#\s\"'`,;)\]|\\]){_AFTER}"
+
+
+def _replacement(endpoint: Endpoint) -> str:
+    renames = ", ".join(f"{{{o}}} -> {{{n}}}" for o, n in endpoint.path_param_renames.items())
+    text = (
+        f"use {endpoint.new.operation_id}: {endpoint.new.method} {endpoint.new.path} "
+        f"with Accept: {endpoint.new.media_type}"
+    )
+    return f"{text} ({renames})" if renames else text
+
+
+def _args(signature: str) -> str:
+    """``X.M(ctx, a, b)`` -> ``ctx, a, b``."""
+    return signature[signature.index("(") + 1 : signature.rindex(")")]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    paths: tuple[tuple[re.Pattern[str], Endpoint], ...]
+    cli: re.Pattern[str]
+    go: re.Pattern[str]
+    names: re.Pattern[str] | None
+    name_info: dict[str, tuple[str, str, Endpoint | None]]  # name -> (rule, message, endpoint)
+
+
+@cache
+def _patterns(catalog: Catalog) -> _Patterns:
+    eco = ecosystems(catalog)
+    paths = tuple((re.compile(_path_regex(ep)), ep) for ep in sorted(catalog, key=lambda e: -len(e.old.path)))
+    groups = sorted({c.old_group for c in eco.cli}) or ["(?!)"]
+    cli = re.compile(rf"\batlas\s+api\s+({'|'.join(groups)})\s+([A-Za-z]+)")
+    apis = sorted({name.split(".")[0] for call in eco.go for name in call.old}) or ["(?!)"]
+    go = re.compile(rf"\b({'|'.join(apis)})\.([A-Za-z]+)\s*\(")
+    info: dict[str, tuple[str, str, Endpoint | None]] = {}
+    sunset = catalog.sunset
+    for ds in eco.terraform:
+        ep = catalog.endpoint(ds.endpoint)
+        args = ", ".join(f"{o} -> {n}" for o, n in ds.arguments.items() if n and o != n)
+        info[ds.old] = (
+            "FM604",
+            f"Terraform data source {ds.old} calls a retired endpoint (gone since {sunset}); "
+            f"use {ds.new}" + (f" (arguments {args})" if args else ""),
+            ep,
+        )
+    for fn in eco.pulumi:
+        ep = catalog.endpoint(fn.endpoint)
+        args = ", ".join(f"{o} -> {n}" for o, n in fn.arguments.items() if n and o != n)
+        for old, new in fn.names.items():
+            if old.startswith(("get_", "Get", "Awaitable")):
+                info[old.split(".")[-1]] = (
+                    "FM604",
+                    f"Pulumi {old} wraps a retired endpoint; use {new}"
+                    + (f" (arguments {args})" if args else ""),
+                    ep,
+                )
+        node_args = ", ".join(f"{_camel(o)} -> {_camel(n)}" for o, n in fn.arguments.items() if n and o != n)
+        for old, new in fn.node_names().items():
+            info[old] = (
+                "FM604",
+                f"Pulumi {old} wraps a retired endpoint; use {new}"
+                + (f" (arguments {node_args})" if node_args else ""),
+                ep,
+            )
+    for construct in eco.cdktf:
+        ep = catalog.endpoint(construct.endpoint)
+        for old, new in construct.classes.items():
+            info[old] = ("FM604", f"CDKTF {old} wraps a retired endpoint; use {new}", ep)
+    for api in eco.generated_apis:
+        info.setdefault(
+            api.old_class,
+            (
+                "FM604",
+                f"generated client class {api.old_class} calls retired endpoints; regenerate the client "
+                f"against the Flex API and use {api.new_class}",
+                None,
+            ),
+        )
+    for ep in catalog:
+        for name in ep.old.names:
+            info.setdefault(
+                name,
+                ("FM605", f"{name} is a retired operation (gone since {sunset}); {_replacement(ep)}", ep),
+            )
+    ordered = sorted(info, key=len, reverse=True)
+    names = (
+        re.compile(rf"(?<![A-Za-z0-9_])(?:{'|'.join(map(re.escape, ordered))})(?![A-Za-z0-9_])")
+        if ordered
+        else None
+    )
+    return _Patterns(paths, cli, go, names, info)
+
+
+def scan_text(text: str, catalog: Catalog) -> Iterator[TextMatch]:
+    """Every retired endpoint reference in ``text``, widest first where they overlap, in order."""
+    pats = _patterns(catalog)
+    eco = ecosystems(catalog)
+    found: list[TextMatch] = []
+    for regex, ep in pats.paths:
+        for m in regex.finditer(text):
+            found.append(
+                TextMatch(
+                    m.start(),
+                    m.end(),
+                    "FM601",
+                    f"{ep.old.operation_id} ({ep.old.method} {ep.old.path}) was retired on {catalog.sunset}; "
+                    + _replacement(ep),
+                    ep,
+                )
+            )
+    for m in pats.cli.finditer(text):
+        cmd = eco.cli_command(m.group(1), m.group(2))
+        if cmd is None:
+            continue
+        ep = catalog.endpoint(cmd.endpoint)
+        renamed = ", ".join(f"{o} -> {n}" for o, n in cmd.flags.items() if n and o != n)
+        dropped = ", ".join(o for o, n in cmd.flags.items() if n is None)
+        found.append(
+            TextMatch(
+                m.start(),
+                m.end(),
+                "FM602",
+                f"atlas api {cmd.old_group} {m.group(2)} was removed from the Atlas CLI; run atlas api "
+                f"{cmd.new_group} {cmd.new_name} {eco.cli_version_flag} {ep.new.version}"
+                + (f", flags {renamed}" if renamed else "")
+                + (f" ({dropped}: no Flex counterpart)" if dropped else ""),
+                ep,
+            )
+        )
+    for m in pats.go.finditer(text):
+        call = next((c for c in eco.go if f"{m.group(1)}.{m.group(2)}" in c.old), None)
+        if call is None:
+            continue
+        found.append(
+            TextMatch(
+                m.start(),
+                m.end() - 1,
+                "FM603",
+                f"{m.group(1)}.{m.group(2)} calls a retired endpoint and is gone from the Go SDK; use "
+                f"{call.new.split('(')[0]}: the arguments change from ({_args(call.old_signature)}) to "
+                f"({_args(call.new)})",
+                catalog.endpoint(call.endpoint),
+            )
+        )
+    if pats.names is not None:
+        for m in pats.names.finditer(text):
+            rule, message, ep = pats.name_info[m.group(0)]
+            found.append(TextMatch(m.start(), m.end(), rule, message, ep))
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    end = -1
+    for match in found:
+        if match.start < end:
+            continue  # inside a wider match already reported (a name inside a CLI command)
+        end = match.end
+        yield match
+
+
+def text_findings(text: str, path: str, catalog: Catalog, language: str) -> list[Finding]:
+    """:func:`scan_text` as findings (each ``manual``) of the file at ``path``."""
+    lines = LineIndex(text)
+    out = []
+    for match in scan_text(text, catalog):
+        line, col = lines.line_col(match.start)
+        end_line, end_col = lines.line_col(match.end)
+        out.append(
+            Finding(
+                path=path,
+                line=line,
+                column=col,
+                end_line=end_line,
+                end_column=end_col,
+                rule=match.rule,
+                message=match.message,
+                fix=FixKind.MANUAL,
+                operation=match.endpoint.old.operation_id if match.endpoint else None,
+                replacement=match.endpoint.new.operation_id if match.endpoint else None,
+                language=language,
+            )
+        )
+    return out

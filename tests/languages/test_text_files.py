@@ -1,0 +1,144 @@
+"""Scripts, docs, configuration, Go and TypeScript: every retired reference is reported, with its
+replacement; near misses stay quiet.  Real files on disk, through the scanner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flexmigrate.cli import main
+from flexmigrate.languages import language_for
+from flexmigrate.scan.pipeline import ScanOptions, scan
+
+# (file name, content, [(rule, line, column, retired operation)]): positions counted by hand.
+CASES = [
+    (
+        "restore.sh",
+        '#!/bin/sh\ncurl -H "Accept: application/vnd.atlas.2023-01-01+json" \\\n'
+        '  "$BASE/api/atlas/v2/groups/${GROUP_ID}/clusters/${CLUSTER}/backup/tenant/restores/${RESTORE_ID}"\n',
+        [("FM601", 3, 9, "getBackupTenantRestore")],
+    ),
+    (
+        "nightly.yml",
+        "jobs:\n  backup:\n    steps:\n      - run: atlas api sharedTierSnapshots listSharedClusterBackups "
+        "--clusterName c --groupId g\n",
+        [("FM602", 4, 14, "listClusterBackupSnapshots")],
+    ),
+    (
+        "atlas.postman_collection.json",
+        '{"request": {"url": "{{base}}/groups/{{groupId}}/clusters/{{cluster}}/backup/tenant/download"}}\n',
+        [("FM601", 1, 30, "downloadClusterBackupTenant")],
+    ),
+    (
+        "runbook.md",
+        "# Restore\n\n```bash\ncurl https://cloud.mongodb.com/api/atlas/v2/groups/<group-id>/clusters/"
+        "<cluster>/backup/tenant/restore -d @body.json\n```\n",
+        [("FM601", 4, 31, "createBackupTenantRestore")],
+    ),
+    (
+        "restores.go",
+        "func get() {\n\tjob, _, err := c.SharedTierRestoreJobsApi.GetBackupTenantRestore(ctx, cl, g, r).Execute()\n}\n",
+        [("FM603", 2, 19, "getBackupTenantRestore")],
+    ),
+    (
+        "index.ts",
+        "const s = mongodbatlas.getSharedTierSnapshotsOutput({projectId: p, clusterName: c});\n",
+        [("FM604", 1, 24, "listClusterBackupSnapshots")],
+    ),
+    (
+        "README.rst",
+        "Read ``data.mongodbatlas_shared_tier_restore_job.job.snapshot_url``.\n",
+        [("FM604", 1, 13, "getBackupTenantRestore")],
+    ),
+    (
+        ".env.example",
+        "RESTORE_PATH=/api/atlas/v2/groups/$G/clusters/$C/backup/tenant/restores\n",
+        [("FM601", 1, 14, "listBackupTenantRestores")],
+    ),
+    (
+        "endpoints.json",
+        '{"get": "getBackupTenantSnapshot", "list": "listFlexBackupSnapshots"}\n',
+        [("FM605", 1, 10, "getBackupTenantSnapshot")],
+    ),
+]
+
+NEAR_MISSES = [
+    ("azure.sh", 'az login --tenant "$TENANT_ID"\ncurl "$API/tenant/settings"\n'),
+    ("service.yaml", "routes:\n  - /tenants/{tenant}/backup\n  - /v1/tenant/restores\n"),
+    ("dedicated.md", 'data "mongodbatlas_cloud_backup_snapshot_restore_job" "x" {}\n'),
+    ("cli.sh", "atlas backups restores list myCluster\natlas backups snapshots describe abc\n"),
+    ("flex.ts", "await api.get(`/api/atlas/v2/groups/${g}/flexClusters/${c}/backup/restoreJobs/${r}`);\n"),
+    ("main.go", "x := client.FlexRestoreJobsAPI.GetFlexRestoreJob(ctx, g, n, r)\n"),
+    ("notes.md", "Maintenant, the tenant_id and the tenants list are unrelated.\n"),
+]
+
+
+@pytest.mark.parametrize("name,content,expected", CASES, ids=[c[0] for c in CASES])
+def test_each_reference_is_reported_with_its_replacement(tmp_path: Path, name, content, expected):
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    result = scan([tmp_path])
+    found = [(f.rule, f.line, f.column, f.operation) for f in result.findings]
+    assert found == expected
+    language = language_for(name)
+    assert language is not None
+    for f in result.findings:
+        assert f.language == language.name
+        assert f.fix.value == "manual" and not f.edits
+        assert f.replacement and ("flex" in f.message or "Flex" in f.message), f.message
+    # Reported, never rewritten: a fix run leaves the bytes alone.
+    before = path.read_bytes()
+    scan([tmp_path], ScanOptions(fix=True, write=True, unsafe_fixes=True))
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name,content", NEAR_MISSES, ids=[c[0] for c in NEAR_MISSES])
+def test_near_misses_stay_quiet(tmp_path: Path, name, content):
+    (tmp_path / name).write_text(content, "utf-8")
+    assert scan([tmp_path]).findings == []
+
+
+def test_the_language_is_in_every_output(tmp_path: Path, capsys):
+    (tmp_path / "r.sh").write_text(CASES[0][1], "utf-8")
+    assert main(["scan", "--isolated", "--format", "json", str(tmp_path)]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["language"] == "shell"
+    assert main(["scan", "--isolated", "--format", "sarif", str(tmp_path)]) == 1
+    (result,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert result["properties"]["language"] == "shell"
+    assert main(["scan", "--isolated", str(tmp_path)]) == 1
+    assert "FM601 [manual] (shell)" in capsys.readouterr().out
+
+
+def test_a_suppression_comment_silences_a_line(tmp_path: Path):
+    (tmp_path / "r.sh").write_text(
+        "curl $B/groups/$G/clusters/$C/backup/tenant/snapshots  # flexmigrate: ignore[FM601]\n"
+        "curl $B/groups/$G/clusters/$C/backup/tenant/snapshots  # flexmigrate: ignore[FM2]\n",
+        "utf-8",
+    )
+    assert [f.line for f in scan([tmp_path]).findings] == [2]
+
+
+@pytest.mark.parametrize(
+    "name,language",
+    [
+        ("main.tf.json", "terraform-json"),
+        ("x.json", "json"),
+        ("Makefile", "makefile"),
+        ("Dockerfile", "dockerfile"),
+        (".env", "env"),
+        (".env.production", "env"),
+        ("prod.env", "env"),
+        ("a.yaml", "yaml"),
+        ("b.mjs", "javascript"),
+        ("c.tsx", "typescript"),
+        ("d.py", "python"),
+        ("e.txt", None),
+        ("f.png", None),
+    ],
+)
+def test_file_names_are_claimed_by_their_type(name, language):
+    found = language_for(name)
+    assert (found.name if found else None) == language
