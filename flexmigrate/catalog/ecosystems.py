@@ -127,6 +127,10 @@ class Ecosystems:
     go: tuple[GoCall, ...]
     generated_markers: re.Pattern[str]
     generated_head_bytes: int
+    # The first release of each wrapper that has the Flex names (provider, SDK, bindings).
+    terraform_flex_since: str = ""
+    pulumi_flex_since: str = ""
+    cdktf_flex_since: str = ""
 
     def python_names(self) -> tuple[str, ...]:
         """Every identifier a Python wrapper of a retired endpoint is called by (whole words):
@@ -262,6 +266,9 @@ def _build(catalog: Catalog) -> Ecosystems:
         ),
         generated_markers=re.compile("|".join(f"(?:{p})" for p in markers["patterns"])),
         generated_head_bytes=int(markers["head_bytes"]),
+        terraform_flex_since=tf.get("flex_since", {}).get("version", ""),
+        pulumi_flex_since=pu.get("flex_since", {}).get("version", ""),
+        cdktf_flex_since=cd.get("flex_since", {}).get("version", ""),
     )
 
 

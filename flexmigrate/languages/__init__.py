@@ -13,11 +13,12 @@ from typing import Mapping
 
 from flexmigrate.languages.base import Language, NotParsable
 from flexmigrate.languages.python import PYTHON
+from flexmigrate.languages.terraform import TERRAFORM
 from flexmigrate.languages.text import TEXT_LANGUAGES
 
 __all__ = ["LANGUAGES", "Language", "NotParsable", "language_for", "rule_summaries"]
 
-LANGUAGES: tuple[Language, ...] = (PYTHON, *TEXT_LANGUAGES)
+LANGUAGES: tuple[Language, ...] = (PYTHON, TERRAFORM, *TEXT_LANGUAGES)
 
 
 @cache
@@ -29,8 +30,9 @@ def language_for(name: str) -> Language | None:
 def rule_summaries() -> Mapping[str, str]:
     """Every rule code of every file type with its one-line summary, in code order."""
     from flexmigrate.codemods.registry import rule_summaries as python_rules
-    from flexmigrate.languages import textscan
+    from flexmigrate.languages import terraform, textscan
 
     found = dict(python_rules())
     found.update(textscan.RULES)
+    found.update(terraform.RULES)
     return dict(sorted(found.items()))

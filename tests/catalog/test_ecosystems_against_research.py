@@ -108,3 +108,18 @@ def test_go_sdk_names(call, research):
     old = {v.split("(")[0] for v in endpoint["old"]["go_sdk"].values() if v}
     assert set(call.old) == old
     assert call.new in endpoint["new"]["go_sdk"].values()
+
+
+def test_the_first_wrapper_releases_with_flex_names_are_the_researched_ones(research):
+    (history,) = {
+        e["ecosystems"]["pulumi"]["source"]["history"]
+        for e in research["endpoints"]
+        if e["ecosystems"]["pulumi"].get("old")
+    }
+    assert f"pulumi v{ECO.pulumi_flex_since}" in history and f"TF v{ECO.terraform_flex_since}" in history
+    (cdk,) = {
+        e["ecosystems"]["cdktf"]["source"]["history"]
+        for e in research["endpoints"]
+        if e["ecosystems"]["cdktf"].get("old")
+    }
+    assert f"v{ECO.cdktf_flex_since}" in cdk.split("Flex constructs")[1]
