@@ -10,7 +10,7 @@ name needs a human.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Mapping
 
@@ -41,10 +41,16 @@ class TerraformDataSource:
     equivalents: Mapping[str, str]  # an attribute with no twin of its own, and the one that holds its value
 
     def attribute(self, name: str) -> str | None:
-        """The Flex name of the attribute ``name`` (its equivalent where the catalog proves one)."""
+        """The Flex name of the attribute ``name`` (its equivalent where the catalog proves one).
+
+        An argument is an attribute too (``data.x.y.cluster_name`` reads the argument back); a name
+        the catalog does not know has no proven twin: ``None``.
+        """
         if name in self.equivalents:
             return self.equivalents[name]
-        return self.attributes.get(name, name if name not in self.attributes else None)
+        if name in self.attributes:
+            return self.attributes[name]
+        return self.arguments.get(name)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class PulumiFunction:
     attributes: NameMap
     results_attributes: NameMap | None
     invoke_tokens: NameMap  # ``mongodbatlas:index/getSharedTierRestoreJob:getSharedTierRestoreJob`` -> Flex
+    go_functions: NameMap = field(default_factory=dict)  # ``LookupSharedTierRestoreJobs`` -> Flex
 
     def node_names(self) -> dict[str, str]:
         """The function names of the Node.js/TypeScript SDK (the invoke token's last part), each
@@ -67,6 +74,17 @@ class PulumiFunction:
                 continue
             o, n = old.rsplit(":", 1)[-1], new.rsplit(":", 1)[-1]
             out[o], out[f"{o}Output"] = n, f"{n}Output"
+        return out
+
+    def sdk_names(self) -> dict[str, str]:
+        """The names of every other Pulumi SDK: Node.js (``getX``, ``getXOutput``), Java (also
+        ``getXPlain``), .NET (the class ``GetX``) and Go (``GetX``/``LookupX`` and ``...Output``)."""
+        out = dict(self.node_names())
+        for old, new in self.node_names().items():
+            if not old.endswith("Output"):
+                out[f"{old}Plain"] = f"{new}Plain"
+                out[old[0].upper() + old[1:]] = new[0].upper() + new[1:]
+        out.update({o: n for o, n in self.go_functions.items() if n})
         return out
 
 
@@ -124,6 +142,8 @@ class Ecosystems:
     generated_apis: tuple[GeneratedApi, ...]
     cli_version_flag: str
     cli: tuple[CliCommand, ...]
+    cli_common_flags: frozenset[str]  # flags every ``atlas api`` command takes (-o, --profile, ...)
+    cli_runners: frozenset[str]  # qualified names of the functions that run a command
     go: tuple[GoCall, ...]
     generated_markers: re.Pattern[str]
     generated_head_bytes: int
@@ -152,7 +172,7 @@ class Ecosystems:
         """Identifiers of the retired wrappers outside Python: Terraform data sources, Go methods."""
         names = {ds.old for ds in self.terraform}
         for fn in self.pulumi:
-            names.update(fn.node_names())
+            names.update(fn.sdk_names())
         for call in self.go:
             names.update(part for name in call.old for part in name.split("."))
         return tuple(sorted(names))
@@ -215,6 +235,7 @@ def _build(catalog: Catalog) -> Ecosystems:
                 attributes=dict(f["attributes"]),
                 results_attributes=_map(f.get("results_attributes")),
                 invoke_tokens=dict(f.get("invoke_tokens", {})),
+                go_functions=dict(f.get("go_functions", {})),
             )
             for f in pu["functions"]
         ),
@@ -246,6 +267,8 @@ def _build(catalog: Catalog) -> Ecosystems:
             for a in gen["apis"]
         ),
         cli_version_flag=cli["version_flag"],
+        cli_common_flags=frozenset(cli.get("common_flags", {}).get("flags", ())),
+        cli_runners=frozenset(cli.get("runners", {}).get("functions", ())),
         cli=tuple(
             CliCommand(
                 endpoint=c["endpoint"],

@@ -63,6 +63,9 @@ class ModuleContext:
     catalog: Catalog
     options: AnalyzeOptions
     endpoint_calls: list[EndpointCall] = field(default_factory=list)
+    # Findings that are fixed together or not at all, besides those of one endpoint call: a
+    # wrapper's import, its calls and the reads of their results (``rules.wrapper_calls``).
+    groups: list[list[Finding]] = field(default_factory=list)
     _lines: LineIndex = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -35,7 +35,9 @@ def _watched_keys(catalog: Catalog) -> frozenset[str]:
     return catalog.renamed_response_keys()
 
 
-def number_units(calls: Iterable[EndpointCall], findings: list[Finding]) -> list[Finding]:
+def number_units(
+    calls: Iterable[EndpointCall], findings: list[Finding], groups: Iterable[list[Finding]] = ()
+) -> list[Finding]:
     """Give every finding of one request the same ``unit`` number.
 
     A request is an endpoint call's URL finding together with its dependents (headers, body,
@@ -50,8 +52,8 @@ def number_units(calls: Iterable[EndpointCall], findings: list[Finding]) -> list
             x = parent[x]
         return x
 
-    for call in calls:
-        members = [f for f in [call.url_finding, *call.dependents] if f is not None]
+    member_lists = [[f for f in [call.url_finding, *call.dependents] if f is not None] for call in calls]
+    for members in [*member_lists, *groups]:
         for other in members[1:]:
             parent[find(id(other))] = find(id(members[0]))
     roots: dict[int, int] = {}
@@ -103,4 +105,4 @@ def analyze(
     findings: list[Finding] = list(urls.find_endpoint_calls(ctx))
     for rule in all_rules.ALL if rules is None else rules:
         findings.extend(rule(ctx))
-    return sorted(number_units(ctx.endpoint_calls, findings), key=Finding.sort_key)
+    return sorted(number_units(ctx.endpoint_calls, findings, ctx.groups), key=Finding.sort_key)

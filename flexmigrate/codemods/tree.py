@@ -10,10 +10,11 @@ the provider).
 from __future__ import annotations
 
 import dataclasses
+from typing import Iterator
 
 import libcst as cst
 
-__all__ = ["parent_map"]
+__all__ = ["descendants", "parent_map"]
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -43,3 +44,12 @@ def parent_map(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
                         parents[child] = node
                         stack.append(child)
     return parents
+
+
+def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """``node`` and every node below it (depth first)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)

@@ -30,9 +30,10 @@ def language_for(name: str) -> Language | None:
 def rule_summaries() -> Mapping[str, str]:
     """Every rule code of every file type with its one-line summary, in code order."""
     from flexmigrate.codemods.registry import rule_summaries as python_rules
-    from flexmigrate.languages import terraform, textscan
+    from flexmigrate.languages import generated, terraform, textscan
 
     found = dict(python_rules())
     found.update(textscan.RULES)
     found.update(terraform.RULES)
+    found.update(generated.RULES)
     return dict(sorted(found.items()))

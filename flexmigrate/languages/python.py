@@ -13,8 +13,11 @@ from functools import cache
 from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.catalog.ecosystems import ecosystems
 from flexmigrate.codemods.candidates import CandidateTest, candidate_test
-from flexmigrate.codemods.settle import FixOutcome
+from flexmigrate.codemods.settle import FixOutcome, settle
+from flexmigrate.codemods.suppress import parse_suppressions
 from flexmigrate.languages.base import Language, NotParsable
+from flexmigrate.languages.generated import generated_finding, generated_marker
+from flexmigrate.languages.textscan import text_findings
 from flexmigrate.languages.prefilter import Prefilter
 from flexmigrate.models.fix_policy import FixPolicy
 
@@ -44,6 +47,15 @@ def run_python(text: str, path: str, policy: FixPolicy, fix: bool) -> FixOutcome
 
     from flexmigrate.codemods.fixer import check_source, fix_source
 
+    catalog = load_catalog()
+    if generated_marker(text, catalog) is not None:
+        # A generated module (an SDK, a client) is regenerated, never edited: one finding, found
+        # cheaply by the text scan (paths, names), and only when it does refer to a retired endpoint.
+        if not text_findings(text, path, catalog, "python"):
+            return FixOutcome(text, [])
+        generated = generated_finding(text, path, catalog)
+        assert generated is not None
+        return FixOutcome(text, settle([generated], policy, parse_suppressions(text)))
     try:
         if fix:
             return fix_source(text, path=path, policy=policy)

@@ -170,9 +170,9 @@ def _results_problem(rest, ds: TerraformDataSource, ref: hcl.Reference, site: _S
             else f"{where} items are passed on whole, and their attribute names change"
         )
     name = attrs[0].name or ""
-    if name in items and items[name] is None:
+    if items.get(name) is None:
         return f"{where} item attribute {name} has no counterpart on {ds.new}"
-    new = items.get(name, name)
+    new = items[name]
     if new != name:
         site.edits.append((attrs[0].span[0], attrs[0].span[1], new))
     return None
@@ -189,9 +189,9 @@ def _for_sites(ref: hcl.Reference, ds: TerraformDataSource, path: Path, data: by
         if step is None:
             if not _identity(items):
                 site.problem = f"{ref.for_var} (an item of data.{ds.old}.{ref.name}.results) is used whole"
-        elif step.name in items and items[step.name] is None:
+        elif items.get(step.name or "") is None:
             site.problem = f"{ref.for_var}.{step.name} has no counterpart on {ds.new}"
-        elif items.get(step.name or "", step.name) != step.name:
+        elif items[step.name or ""] != step.name:
             site.edits.append((step.span[0], step.span[1], items[step.name or ""] or ""))
         if site.edits or site.problem:
             site.message = (

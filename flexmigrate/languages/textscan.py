@@ -85,6 +85,10 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
+def _pascal(name: str) -> str:
+    return "".join(p.title() for p in name.split("_"))
+
+
 @dataclass(frozen=True)
 class _Patterns:
     paths: tuple[tuple[re.Pattern[str], Endpoint], ...]
@@ -115,21 +119,24 @@ def _patterns(catalog: Catalog) -> _Patterns:
         )
     for fn in eco.pulumi:
         ep = catalog.endpoint(fn.endpoint)
-        args = ", ".join(f"{o} -> {n}" for o, n in fn.arguments.items() if n and o != n)
+        renamed = [(o, n) for o, n in fn.arguments.items() if n and o != n]
         for old, new in fn.names.items():
-            if old.startswith(("get_", "Get", "Awaitable")):
-                info[old.split(".")[-1]] = (
-                    "FM604",
-                    f"Pulumi {old} wraps a retired endpoint; use {new}"
-                    + (f" (arguments {args})" if args else ""),
-                    ep,
-                )
-        node_args = ", ".join(f"{_camel(o)} -> {_camel(n)}" for o, n in fn.arguments.items() if n and o != n)
-        for old, new in fn.node_names().items():
+            called = old.startswith("get_")  # a function (the others are result classes)
+            args = ", ".join(f"{o} -> {n}" for o, n in renamed) if called else ""
+            info[old.split(".")[-1]] = (
+                "FM604",
+                f"Pulumi {old} wraps a retired endpoint; use {new}"
+                + (f" (arguments {args})" if args else ""),
+                ep,
+            )
+        for old, new in fn.sdk_names().items():
+            # Node.js and Java spell arguments in camelCase, .NET and Go in PascalCase.
+            spell = _camel if old[0].islower() else _pascal
+            args = ", ".join(f"{spell(o)} -> {spell(n)}" for o, n in renamed)
             info[old] = (
                 "FM604",
                 f"Pulumi {old} wraps a retired endpoint; use {new}"
-                + (f" (arguments {node_args})" if node_args else ""),
+                + (f" (arguments {args})" if args else ""),
                 ep,
             )
     for construct in eco.cdktf:

@@ -123,3 +123,13 @@ def test_the_first_wrapper_releases_with_flex_names_are_the_researched_ones(rese
         if e["ecosystems"]["cdktf"].get("old")
     }
     assert f"v{ECO.cdktf_flex_since}" in cdk.split("Flex constructs")[1]
+
+
+def test_the_common_cli_flags_are_on_every_researched_command(research):
+    for endpoint in research["endpoints"]:
+        cli = endpoint["ecosystems"]["atlas_cli"]
+        if not cli.get("old"):
+            continue
+        for side in ("old", "new"):
+            listed = {part for flag in cli[side]["flags"] for part in flag.split(" ")[0].split("/")}
+            assert ECO.cli_common_flags - {"-h", "--help"} <= listed, (endpoint["key"], side)

@@ -158,6 +158,30 @@ CASES = {
             "b.tf.json": '{"output": {"x": {"value": "${data.mongodbatlas_shared_tier_snapshot.one.id}"}}}\n',
         },
     ),
+    # An argument reads back as an attribute: it follows the argument's rename (a helper found
+    # these left as job_id/cluster_name, which the Flex data source does not have).
+    "arguments-read-back": (
+        {
+            "r.tf": 'data "mongodbatlas_shared_tier_restore_job" "j" {\n  job_id = "x"\n}\n\n'
+            'output "a" {\n  value = [data.mongodbatlas_shared_tier_restore_job.j.job_id, '
+            "data.mongodbatlas_shared_tier_restore_job.j.cluster_name]\n}\n"
+        },
+        {
+            "r.tf": 'data "mongodbatlas_flex_restore_job" "j" {\n  restore_job_id = "x"\n}\n\n'
+            'output "a" {\n  value = [data.mongodbatlas_flex_restore_job.j.restore_job_id, '
+            "data.mongodbatlas_flex_restore_job.j.name]\n}\n"
+        },
+    ),
+    "unknown-attribute-holds-back": (
+        {
+            "u.tf": 'data "mongodbatlas_shared_tier_snapshot" "s" {\n  snapshot_id = "x"\n}\n\n'
+            'output "a" {\n  value = data.mongodbatlas_shared_tier_snapshot.s.made_up\n}\n'
+        },
+        {
+            "u.tf": 'data "mongodbatlas_shared_tier_snapshot" "s" {\n  snapshot_id = "x"\n}\n\n'
+            'output "a" {\n  value = data.mongodbatlas_shared_tier_snapshot.s.made_up\n}\n'
+        },
+    ),
     "declared-nowhere": (
         {"o.tf": 'output "u" {\n  value = data.mongodbatlas_shared_tier_restore_job.gone.status\n}\n'},
         {"o.tf": 'output "u" {\n  value = data.mongodbatlas_shared_tier_restore_job.gone.status\n}\n'},
