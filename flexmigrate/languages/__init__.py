@@ -12,13 +12,14 @@ from functools import cache
 from typing import Mapping
 
 from flexmigrate.languages.base import Language, NotParsable
+from flexmigrate.languages.notebook import NOTEBOOK
 from flexmigrate.languages.python import PYTHON
 from flexmigrate.languages.terraform import TERRAFORM
 from flexmigrate.languages.text import TEXT_LANGUAGES
 
 __all__ = ["LANGUAGES", "Language", "NotParsable", "language_for", "rule_summaries"]
 
-LANGUAGES: tuple[Language, ...] = (PYTHON, TERRAFORM, *TEXT_LANGUAGES)
+LANGUAGES: tuple[Language, ...] = (PYTHON, NOTEBOOK, TERRAFORM, *TEXT_LANGUAGES)
 
 
 @cache
