@@ -45,6 +45,14 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="skip paths matching GLOB (repeatable; added to the default excludes)",
     )
     p.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="only files matching GLOB, by name or path (repeatable; e.g. '*.tf' or 'infra/**'); "
+        "every file type flexmigrate reads is looked at by default",
+    )
+    p.add_argument(
         "--no-default-excludes",
         action="store_true",
         help="also look inside build/, dist/, site-packages/, .venv/ and the other default excludes",
@@ -167,6 +175,7 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions
         ignore=_codes(",".join(conf.get("ignore", []))) + tuple(args.ignore),
         report_comments=args.report_comments or conf.get("report_comments", False),
         exclude=tuple(conf.get("exclude", [])) + tuple(args.exclude),
+        include=tuple(args.include) or tuple(conf.get("include", [])),
         default_excludes=not args.no_default_excludes and conf.get("default_excludes", True),
         jobs=args.jobs if args.jobs is not None else conf.get("jobs"),
         max_file_size=_max_file_size(args, conf),

@@ -26,6 +26,7 @@ SCAN_KEYS = [
     Key("select", STRINGS),  # rule codes or prefixes to keep
     Key("ignore", STRINGS),  # rule codes or prefixes to drop
     Key("exclude", STRINGS),  # globs left out, in addition to the default excludes
+    Key("include", STRINGS),  # only files matching these globs (by name or path)
     Key("default-excludes", BOOL),  # false: look in build/, dist/, site-packages/, ... too
     Key("unsafe-fixes", BOOL),
     Key("report-comments", BOOL),

@@ -7,6 +7,7 @@ file is written only when its text changed, re-parses, and re-encodes losslessly
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -43,6 +44,7 @@ class ScanOptions:
     ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop
     report_comments: bool = False
     exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # only files matching one of these globs (name or path); empty: all
     default_excludes: bool = True  # leave out build/, dist/, site-packages/, ... below the given paths
     jobs: int | None = None  # worker processes; None: decide from the candidates' count and size
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are only byte-filtered (0: no limit)
@@ -209,6 +211,13 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
         use_default_excludes=options.default_excludes,
         wanted=lambda name: language_for(name) is not None,
     )
+    unmatched: tuple[tuple[Path, str], ...] = ()
+    if options.include:
+        kept = tuple(p for p in found.files if _included(p, options.include))
+        if found.files and not kept:
+            globs = ", ".join(options.include)
+            unmatched = tuple((Path(p), f"holds no file matching --include {globs}") for p in paths)
+        found = replace(found, files=kept)
     # Both filter stages run here, in the parent, so only files worth parsing are shipped to workers.
     candidates: list[tuple[Path, bytes | None]] = []
     results: dict[Path, FileResult] = {}
@@ -235,10 +244,21 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
     else:
         for path, raw in candidates:
             results[path] = process_file(path, options, raw)
-    problems = (
+    problems = unmatched or (
         () if found.files else tuple(_nothing_to_look_at(folder, skipped) for folder, skipped in found.empty)
     )
     return ScanResult(files=[results[p] for p in found.files], missing=found.missing, problems=problems)
+
+
+def _included(path: Path, globs: tuple[str, ...]) -> bool:
+    """Whether ``path`` matches an ``--include`` glob: by its name, or by its path as given or any
+    tail of it (``infra/*.tf`` matches ``repo/infra/main.tf``)."""
+    posix = path.as_posix()
+    parts = posix.split("/")
+    tails = ["/".join(parts[i:]) for i in range(len(parts))]
+    return any(
+        fnmatch.fnmatchcase(path.name, g) or any(fnmatch.fnmatchcase(t, g) for t in tails) for g in globs
+    )
 
 
 def _nothing_to_look_at(folder: Path, skipped: tuple[str, ...]) -> tuple[Path, str]:

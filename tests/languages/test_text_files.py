@@ -196,3 +196,16 @@ def test_a_generated_file_gets_one_finding_and_only_when_it_refers_to_a_retired_
     before = (tmp_path / "api.py").read_bytes()
     scan([tmp_path], ScanOptions(fix=True, write=True, unsafe_fixes=True))
     assert (tmp_path / "api.py").read_bytes() == before, "a generated file is never edited"
+
+
+def test_include_narrows_the_file_types_and_a_run_on_nothing_fails(tmp_path: Path, capsys):
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "r.sh").write_text(CASES[0][1], "utf-8")
+    (tmp_path / "nightly.yml").write_text(CASES[1][1], "utf-8")
+    assert {Path(f.path).name for f in scan([tmp_path]).findings} == {"r.sh", "nightly.yml"}
+    only_shell = scan([tmp_path], ScanOptions(include=("*.sh",)))
+    assert [Path(f.path).name for f in only_shell.findings] == ["r.sh"]
+    by_path = scan([tmp_path], ScanOptions(include=("infra/*",)))
+    assert [Path(f.path).name for f in by_path.findings] == ["r.sh"]
+    assert main(["scan", "--isolated", "--include", "*.tf", str(tmp_path)]) == 2
+    assert "holds no file matching --include *.tf" in capsys.readouterr().out
