@@ -73,8 +73,19 @@ def test_anchors_cover_every_token():
     chosen = anchors(tokens)
     assert all(any(a in t for a in chosen) for t in tokens)
     assert len(chosen) < len(tokens) / 4
-    assert anchors([b"abcdef", b"xabcdefx", b"zzzzzz"]) == (b"abcdef", b"zzzzzz")
+    assert anchors([b"abcdef", b"xabcdefx", b"zzzzzz"], shortest=5) == (b"abcdef", b"zzzzzz")
     assert anchors([b"abc"]) == (b"abc",), "a token shorter than an anchor is its own anchor"
+
+
+def test_the_anchors_skip_common_words():
+    """With every wrapper name among the tokens, the anchors must still be rare in ordinary code:
+    short ones like ``hared``/``ackup`` sent most of the standard library to the slow confirm step."""
+    from flexmigrate.languages.python import python_filters
+
+    pf, _ = python_filters(load_catalog())
+    assert all(len(a) >= 9 or a == b"tenant" for a in pf.anchors), pf.anchors
+    ordinary = b"shared memory, backup files, cluster nodes, snapshot of the restore queue"
+    assert not any(a in ordinary for a in pf.anchors)
 
 
 def test_prefilter_needs_tokens():
