@@ -8,6 +8,8 @@ prefilter (anchors, then a bounded segment or a whole-word name) and the ``ast``
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
 from functools import cache
 
 from flexmigrate.catalog import Catalog, load_catalog
@@ -19,6 +21,7 @@ from flexmigrate.languages.base import Language, NotParsable
 from flexmigrate.languages.generated import generated_finding, generated_marker
 from flexmigrate.languages.textscan import text_findings
 from flexmigrate.languages.prefilter import Prefilter
+from flexmigrate.models.findings import FixKind
 from flexmigrate.models.fix_policy import FixPolicy
 
 __all__ = ["PYTHON", "python_filters", "run_python"]
@@ -56,7 +59,21 @@ def run_python(text: str, path: str, policy: FixPolicy, fix: bool) -> FixOutcome
         generated = generated_finding(text, path, catalog)
         assert generated is not None
         return FixOutcome(text, settle([generated], policy, parse_suppressions(text)))
+    defined = _defined_wrapper(text, catalog)
     try:
+        if defined is not None:
+            # A module that defines a wrapper (a vendored SDK) is not rewritten: its callers are.
+            reason = f"this module defines {defined}, a wrapper of the retired endpoints: migrate its callers (or drop the vendored copy); no edit is offered here"
+            found = check_source(text, path=path, policy=policy)
+            return FixOutcome(
+                text,
+                [
+                    replace(f.with_fix(FixKind.MANUAL, reason), edits=())
+                    if f.fix is not FixKind.MANUAL
+                    else f
+                    for f in found
+                ],
+            )
         if fix:
             return fix_source(text, path=path, policy=policy)
         return FixOutcome(text, check_source(text, path=path, policy=policy))
@@ -64,6 +81,22 @@ def run_python(text: str, path: str, policy: FixPolicy, fix: bool) -> FixOutcome
         raise NotParsable(
             f"not valid Python at line {exc.raw_line}, column {exc.raw_column}: {exc.message}"
         ) from None
+
+
+def _defined_wrapper(text: str, catalog: Catalog) -> str | None:
+    """The first wrapper name (``get_shared_tier_restore_job``, ``SharedTierRestoreJobsApi``) that
+    ``text`` defines with ``def`` or ``class``, or ``None``."""
+    names = frozenset(ecosystems(catalog).python_names())
+    if not any(f"def {n}" in text or f"class {n}" in text for n in names):
+        return None
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # the engine reports it
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in names:
+            return node.name
+    return None
 
 
 PYTHON = Language(

@@ -209,3 +209,18 @@ def test_include_narrows_the_file_types_and_a_run_on_nothing_fails(tmp_path: Pat
     assert [Path(f.path).name for f in by_path.findings] == ["r.sh"]
     assert main(["scan", "--isolated", "--include", "*.tf", str(tmp_path)]) == 2
     assert "holds no file matching --include *.tf" in capsys.readouterr().out
+
+
+def test_a_module_that_defines_a_wrapper_is_reported_not_rewritten(tmp_path: Path):
+    """A vendored SDK defines ``get_shared_tier_restore_job``: its callers move, the definition stays."""
+    source = (
+        "import requests\n\n\ndef get_shared_tier_restore_job(cluster_name, job_id, project_id):\n"
+        '    url = f"https://cloud.mongodb.com/api/atlas/v2/groups/{project_id}/clusters/{cluster_name}'
+        '/backup/tenant/restores/{job_id}"\n'
+        '    return requests.get(url, headers={"Accept": "application/vnd.atlas.2023-01-01+json"}).json()\n'
+    )
+    (tmp_path / "sdk.py").write_text(source, "utf-8")
+    result = scan([tmp_path], ScanOptions(fix=True, write=True, unsafe_fixes=True))
+    assert (tmp_path / "sdk.py").read_text("utf-8") == source
+    assert result.findings and all(f.fix.value == "manual" and not f.edits for f in result.findings)
+    assert all("defines get_shared_tier_restore_job" in f.message for f in result.findings)

@@ -82,9 +82,13 @@ def check_atlas_cli(ctx: ModuleContext) -> Iterator[Finding]:
         if isinstance(node, (cst.SimpleString, cst.FormattedString)) and node not in handled:
             text = ctx.source[slice(*ctx.span(node))]
             match = pattern.search(text)
+            if match is None and isinstance(node, cst.SimpleString) and node.raw_value in groups:
+                # One element of a command list built elsewhere (``cmd = ["atlas", "api", ...]``).
+                match = re.search(r"(\S+)", node.raw_value)
+                text = node.raw_value + _next_element(ctx, node)
             if match is None or _inside(ctx, node, handled):
                 continue
-            name = re.match(r"\s+([A-Za-z]+)", text[match.end() :])
+            name = re.match(r"\s+([A-Za-z]+)", text[match.end() :]) if match.end() < len(text) else None
             cmd = (eco.cli_command(match.group(1), name.group(1)) if name else None) or next(
                 c for c in eco.cli if c.old_group == match.group(1)
             )
@@ -97,6 +101,19 @@ def check_atlas_cli(ctx: ModuleContext) -> Iterator[Finding]:
                 FixKind.MANUAL,
                 ctx.catalog.endpoint(cmd.endpoint),
             )
+
+
+def _next_element(ctx: ModuleContext, node: cst.SimpleString) -> str:
+    """`` NAME`` when ``node`` is followed in its list by the string literal ``NAME``, else ``""``."""
+    element = ctx.parent(node)
+    container = ctx.parent(element) if element is not None else None
+    if not isinstance(container, (cst.List, cst.Tuple)):
+        return ""
+    elements = list(container.elements)
+    at = next((i for i, e in enumerate(elements) if e is element), -1)
+    if 0 <= at < len(elements) - 1 and isinstance(elements[at + 1].value, cst.SimpleString):
+        return " " + elements[at + 1].value.raw_value
+    return ""
 
 
 def _inside(ctx: ModuleContext, node: cst.CSTNode, handled: set[cst.CSTNode]) -> bool:
