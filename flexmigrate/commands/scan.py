@@ -58,6 +58,11 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="also look inside build/, dist/, site-packages/, .venv/ and the other default excludes",
     )
     p.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="also look at files that .gitignore, .git/info/exclude or the global git excludes ignore",
+    )
+    p.add_argument(
         "--report-comments",
         action="store_true",
         help="also report retired endpoints named in comments and docstrings (never rewritten)",
@@ -177,6 +182,7 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions
         exclude=tuple(conf.get("exclude", [])) + tuple(args.exclude),
         include=tuple(args.include) or tuple(conf.get("include", [])),
         default_excludes=not args.no_default_excludes and conf.get("default_excludes", True),
+        respect_gitignore=not args.no_respect_gitignore and conf.get("respect_gitignore", True),
         jobs=args.jobs if args.jobs is not None else conf.get("jobs"),
         max_file_size=_max_file_size(args, conf),
     )

@@ -28,6 +28,7 @@ SCAN_KEYS = [
     Key("exclude", STRINGS),  # globs left out, in addition to the default excludes
     Key("include", STRINGS),  # only files matching these globs (by name or path)
     Key("default-excludes", BOOL),  # false: look in build/, dist/, site-packages/, ... too
+    Key("respect-gitignore", BOOL),  # false: also look at what git ignores
     Key("unsafe-fixes", BOOL),
     Key("report-comments", BOOL),
     Key("jobs", INT, minimum=1),

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from flexmigrate.scan.gitignore import IgnoreRules, Rules
+
 # Folders that are never a project's own code (ruff's default excludes, trimmed to what applies).
 DEFAULT_EXCLUDES = (
     ".bzr",
@@ -90,18 +92,29 @@ def _union(patterns: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _walk(
-    root: Path, excludes: _Excludes, skipped: list[str], wanted: Callable[[str], bool]
+    root: Path,
+    excludes: _Excludes,
+    skipped: list[str],
+    wanted: Callable[[str], bool],
+    gitignore: bool = True,
 ) -> Iterator[tuple[Path, bool]]:
     """Files ``wanted`` by name below ``root`` in a stable order (depth first, names sorted), each with whether
-    it is a symbolic link.  Symlinked folders are not followed: no loops, no escaping the tree."""
-    stack: list[tuple[str, str]] = [(os.fspath(root), "")]
+    it is a symbolic link.  Symlinked folders are not followed: no loops, no escaping the tree.  With
+    ``gitignore``, what git ignores is left out and an ignored folder is not entered (``scan.gitignore``)."""
+    top = IgnoreRules.for_root(root).top if gitignore else ()
+    stack: list[tuple[str, str, Rules]] = [(os.fspath(root), "", top)]
     while stack:
-        folder, rel_folder = stack.pop()
+        folder, rel_folder, inherited = stack.pop()
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
             continue
+        rules = (
+            IgnoreRules.enter(inherited, folder, any(e.name == ".gitignore" for e in entries))
+            if gitignore
+            else inherited
+        )
         subfolders = []
         for entry in entries:
             rel = f"{rel_folder}{entry.name}"
@@ -110,18 +123,23 @@ def _walk(
             except OSError:
                 is_dir = False
             if is_dir:
-                if excludes.match(entry.name, rel, entry.path) is None:
-                    subfolders.append((entry.path, rel + "/"))
-                else:
+                if excludes.match(entry.name, rel, entry.path) is not None:
                     skipped.append(rel)
+                elif rules and IgnoreRules.ignored(rules, entry.path, True):
+                    skipped.append(f"{rel} (.gitignore)")
+                else:
+                    subfolders.append((entry.path, rel + "/", rules))
                 continue
             if not wanted(entry.name):
                 continue
             is_link = entry.is_symlink()
             if is_link and os.path.isdir(entry.path):
                 continue  # a link to a folder is not followed
-            if excludes.match(entry.name, rel, entry.path) is None:
-                yield Path(entry.path), is_link
+            if excludes.match(entry.name, rel, entry.path) is not None:
+                continue
+            if rules and IgnoreRules.ignored(rules, entry.path, False):
+                continue
+            yield Path(entry.path), is_link
         stack.extend(reversed(subfolders))
 
 
@@ -130,13 +148,15 @@ def discover(
     exclude: Iterable[str] = (),
     use_default_excludes: bool = True,
     wanted: Callable[[str], bool] = _python_only,
+    respect_gitignore: bool = True,
 ) -> Discovery:
     """Files under ``paths`` whose names are ``wanted`` (the scanner: every type it reads), in a
     stable order.
 
     A file named explicitly is always taken (whatever its suffix), as ruff does; folders are walked
     with the default excludes (unless ``use_default_excludes`` is false) plus ``exclude``, both
-    applied only below the folder given.
+    applied only below the folder given, and (unless ``respect_gitignore`` is false) what git
+    ignores there is left out.
     """
     excludes = _Excludes(tuple(exclude), DEFAULT_EXCLUDES if use_default_excludes else ())
     seen: set[Path] = set()
@@ -150,7 +170,7 @@ def discover(
             found: Iterable[tuple[Path, bool]] = [(path, True)]
             base = None
         elif path.is_dir():
-            found = list(_walk(path, excludes, skipped, wanted))
+            found = list(_walk(path, excludes, skipped, wanted, respect_gitignore))
             if not found:
                 empty.append((path, tuple(skipped)))
             base = path.resolve()

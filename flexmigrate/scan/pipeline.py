@@ -46,6 +46,9 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()  # only files matching one of these globs (name or path); empty: all
     default_excludes: bool = True  # leave out build/, dist/, site-packages/, ... below the given paths
+    respect_gitignore: bool = (
+        True  # leave out what .gitignore, .git/info/exclude and the global excludes ignore
+    )
     jobs: int | None = None  # worker processes; None: decide from the candidates' count and size
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are only byte-filtered (0: no limit)
     # The folders and files being fixed, resolved (set by ``scan``): a symlink is written through to
@@ -210,6 +213,7 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
         exclude=options.exclude,
         use_default_excludes=options.default_excludes,
         wanted=lambda name: language_for(name) is not None,
+        respect_gitignore=options.respect_gitignore,
     )
     unmatched: tuple[tuple[Path, str], ...] = ()
     if options.include:
