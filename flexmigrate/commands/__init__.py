@@ -19,6 +19,7 @@ from flexmigrate.models.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Usag
 # Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = (
     "flexmigrate.commands.scan",
+    "flexmigrate.commands.merge",
     "flexmigrate.commands.check",
     "flexmigrate.commands.sandbox",
     "flexmigrate.commands.catalog",

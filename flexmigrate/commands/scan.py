@@ -20,6 +20,13 @@ from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanRe
 FORMATS = ("text", "json", "sarif", "github")
 
 
+def _shard(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value)
+    if match is None or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise argparse.ArgumentTypeError(f"not a shard: {value!r} (say 2/8: the second of eight)")
+    return int(match.group(1)), int(match.group(2))
+
+
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(c.strip().upper() for c in value.split(",") if c.strip())
 
@@ -98,6 +105,18 @@ def _common(p: argparse.ArgumentParser) -> None:
         "one that may call a retired endpoint is reported as skipped (exit 2)",
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="look only at shard I of N (1-based; files split by a hash of their path, stable as files "
+        "are added): one CI job per shard, then 'flexmigrate merge' their JSON reports",
+    )
+    p.add_argument(
+        "--repository",
+        metavar="NAME",
+        help="name the repository in the report (JSON), so that 'flexmigrate merge' keeps it per finding",
+    )
     p.add_argument(
         "--statistics",
         action="store_true",
@@ -185,6 +204,7 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions
         respect_gitignore=not args.no_respect_gitignore and conf.get("respect_gitignore", True),
         jobs=args.jobs if args.jobs is not None else conf.get("jobs"),
         max_file_size=_max_file_size(args, conf),
+        shard=args.shard,
     )
 
 
@@ -215,6 +235,11 @@ def _emit_diff(result: ScanResult, args: argparse.Namespace) -> None:
     sys.stderr.write(scan_text.summary_line(result) + "\n")
 
 
+def emit(result: ScanResult, args: argparse.Namespace) -> None:
+    """Render ``result`` in ``args.format`` to ``args.output`` (or standard output)."""
+    _emit(result, args)
+
+
 def _emit(result: ScanResult, args: argparse.Namespace) -> None:
     from flexmigrate.report import scan_github, scan_json, scan_sarif, scan_text
 
@@ -238,6 +263,7 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
 def run_scan(args: argparse.Namespace) -> int:
     # With --unsafe-fixes, scan still writes nothing; the flag only widens which fixes count.
     result = scan(args.paths, _options(args, fix=False, write=False))
+    result.repository = args.repository
     _emit(result, args)
     if result.errors:
         return EXIT_ERROR

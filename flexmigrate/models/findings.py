@@ -66,6 +66,8 @@ class Finding:
     # The file type it was found in ("python", "terraform", "notebook", "shell", ...): set by the
     # scanner from the file type that read the file.
     language: str | None = field(default=None, compare=False)
+    # The repository the file belongs to, in a report merged from many (``flexmigrate merge``).
+    repository: str | None = field(default=None, compare=False)
 
     @property
     def fixable(self) -> bool:

@@ -23,6 +23,7 @@ class FileResult:
     parsed: bool = False  # False when the prefilter ruled the file out
     written: bool = False
     note: str | None = None  # something the user should know that is not an error (one line)
+    repository: str | None = None  # set in reports merged from many repositories
 
     @property
     def changed(self) -> bool:
@@ -44,6 +45,7 @@ class ScanResult:
     # Paths given that turned out to hold nothing to look at, each with the reason: a run that looks
     # at nothing fails (exit 2) rather than passing.
     problems: tuple[tuple[Path, str], ...] = ()
+    repository: str | None = None  # ``--repository NAME``: stamped on the JSON report for ``merge``
 
     @property
     def findings(self) -> list[Finding]:

@@ -36,6 +36,7 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             "operation": f.operation,
             "replacement": f.replacement,
             "language": f.language,
+            **({"repository": f.repository} if f.repository else {}),
         },
     }
     if f.rule in rule_index:

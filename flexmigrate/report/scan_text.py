@@ -15,7 +15,8 @@ def finding_line(f: Finding) -> str:
     op = f" ({f.operation} -> {f.replacement})" if f.operation and f.replacement else ""
     # The file type is named where it is not Python (the scanner's first language).
     kind = f" ({f.language})" if f.language and f.language != "python" else ""
-    return f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.fix_label}]{kind} {f.message}{op}"
+    where = f"{f.repository}/{f.path}" if f.repository else f.path
+    return f"{where}:{f.line}:{f.column}: {f.rule} [{f.fix_label}]{kind} {f.message}{op}"
 
 
 def render_text(result: ScanResult, out: TextIO, *, show_applied: bool = True) -> None:

@@ -8,6 +8,7 @@ file is written only when its text changed, re-parses, and re-encodes losslessly
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -45,6 +46,7 @@ class ScanOptions:
     report_comments: bool = False
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()  # only files matching one of these globs (name or path); empty: all
+    shard: tuple[int, int] | None = None  # (I, N): only the files of shard I of N (1-based)
     default_excludes: bool = True  # leave out build/, dist/, site-packages/, ... below the given paths
     respect_gitignore: bool = (
         True  # leave out what .gitignore, .git/info/exclude and the global excludes ignore
@@ -215,6 +217,10 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
         wanted=lambda name: language_for(name) is not None,
         respect_gitignore=options.respect_gitignore,
     )
+    if options.shard is not None:
+        found = replace(
+            found, files=tuple(p for p in found.files if shard_of(p, options.shard[1]) == options.shard[0])
+        )
     unmatched: tuple[tuple[Path, str], ...] = ()
     if options.include:
         kept = tuple(p for p in found.files if _included(p, options.include))
@@ -252,6 +258,14 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
         () if found.files else tuple(_nothing_to_look_at(folder, skipped) for folder, skipped in found.empty)
     )
     return ScanResult(files=[results[p] for p in found.files], missing=found.missing, problems=problems)
+
+
+def shard_of(path: Path, count: int) -> int:
+    """The shard (1-based, of ``count``) a file belongs to: a hash of its path relative to the working
+    folder, so every CI job of a matrix agrees, and adding a file moves no other file."""
+    key = os.path.relpath(path).replace(os.sep, "/")
+    digest = hashlib.sha1(key.encode("utf-8", "surrogateescape")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
 
 
 def _included(path: Path, globs: tuple[str, ...]) -> bool:
