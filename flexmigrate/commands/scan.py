@@ -17,7 +17,7 @@ from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ConfigE
 from flexmigrate.scan.config import find_config, read_config
 from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, scan
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit")
 
 
 def _shard(value: str) -> tuple[int, int]:
@@ -241,7 +241,7 @@ def emit(result: ScanResult, args: argparse.Namespace) -> None:
 
 
 def _emit(result: ScanResult, args: argparse.Namespace) -> None:
-    from flexmigrate.report import scan_github, scan_json, scan_sarif, scan_text
+    from flexmigrate.report import scan_github, scan_gitlab, scan_json, scan_junit, scan_sarif, scan_text
 
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
@@ -251,8 +251,16 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
             scan_sarif.render_sarif(result, out)
         elif args.format == "github":
             scan_github.render_github(result, out)
+        elif args.format == "jsonl":
+            scan_json.render_jsonl(result, out)
+        elif args.format == "gitlab":
+            scan_gitlab.render_gitlab(result, out)
+        elif args.format == "junit":
+            scan_junit.render_junit(result, out)
         elif args.statistics:
             scan_text.render_statistics(result, out)
+        elif args.format == "concise":
+            scan_text.render_concise(result, out)
         else:
             scan_text.render_text(result, out)
     finally:

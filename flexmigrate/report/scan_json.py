@@ -107,3 +107,14 @@ def from_document(document: dict[str, Any]) -> ScanResult:
 def render_json(result: ScanResult, out: TextIO) -> None:
     json.dump(to_document(result), out, indent=2)
     out.write("\n")
+
+
+def render_jsonl(result: ScanResult, out: TextIO) -> None:
+    """``--format jsonl``: one JSON object per line, each finding then each error (``"kind"`` says
+    which), ending with the summary: easy to stream, grep and concatenate across shards."""
+    document = to_document(result)
+    for finding in document["findings"]:
+        out.write(json.dumps({"kind": "finding", **finding}) + "\n")
+    for error in document["errors"]:
+        out.write(json.dumps({"kind": "error", **error}) + "\n")
+    out.write(json.dumps({"kind": "summary", "schema_version": SCHEMA_VERSION, **document["summary"]}) + "\n")

@@ -1,4 +1,6 @@
-"""Human output of ``scan`` and ``fix``: one line per finding, as compilers and ruff print them."""
+"""Human output of ``scan`` and ``fix``: ``text`` shows each finding with its source line, a caret
+under the span and a one-line hint of the fix, as ruff's default output does; ``concise`` is one line
+per finding, as compilers print them."""
 
 from __future__ import annotations
 
@@ -19,12 +21,60 @@ def finding_line(f: Finding) -> str:
     return f"{where}:{f.line}:{f.column}: {f.rule} [{f.fix_label}]{kind} {f.message}{op}"
 
 
-def render_text(result: ScanResult, out: TextIO, *, show_applied: bool = True) -> None:
+def render_concise(result: ScanResult, out: TextIO, *, show_applied: bool = True) -> None:
     for r in result.files:
         for f in r.findings:
             if f.applied and not show_applied:
                 continue
             out.write(finding_line(f) + "\n")
+    for path, error in result.errors:
+        out.write(f"{path}: FM000 [error] {error}\n")
+    out.write(summary_line(result) + "\n")
+
+
+_HINTS = {
+    "safe": "help: `flexmigrate fix` applies this",
+    "unsafe": "help: `flexmigrate fix --unsafe-fixes` applies this; look at it first",
+    "manual": "help: needs a human; nothing is applied",
+    "applied": "fixed",
+}
+
+
+def _source_lines(r) -> list[str] | None:
+    """The lines the findings of ``r`` point into: the fixed text after a fix, else the file."""
+    text = r.fixed if r.fixed is not None else None
+    if text is None:
+        try:
+            text = r.path.read_text("utf-8", errors="replace")
+        except (OSError, ValueError):
+            return None
+    return text.splitlines()
+
+
+def _snippet(f: Finding, lines: list[str] | None) -> list[str]:
+    if lines is None or not 1 <= f.line <= len(lines):
+        return []
+    source = lines[f.line - 1].expandtabs(1)
+    gutter = str(f.line)
+    start = max(f.column - 1, 0)
+    end = (f.end_column - 1) if f.end_line == f.line and f.end_column else len(source)
+    width = max(1, min(end, len(source)) - start)
+    pad = " " * len(gutter)
+    return [f"{pad} |", f"{gutter} | {source}", f"{pad} | {' ' * start}{'^' * width}"]
+
+
+def render_text(result: ScanResult, out: TextIO, *, show_applied: bool = True) -> None:
+    """Each finding with the offending source line, a caret under it and a hint of the fix."""
+    for r in result.files:
+        shown = [f for f in r.findings if show_applied or not f.applied]
+        if not shown:
+            continue
+        lines = _source_lines(r)
+        for f in shown:
+            out.write(finding_line(f) + "\n")
+            for line in _snippet(f, lines):
+                out.write(line.rstrip() + "\n")
+            out.write(f"{' ' * len(str(f.line))} = {_HINTS[f.fix_label]}\n\n")
     for path, error in result.errors:
         out.write(f"{path}: FM000 [error] {error}\n")
     out.write(summary_line(result) + "\n")
@@ -64,7 +114,9 @@ def summary_line(result: ScanResult) -> str:
     if failed:
         parts.append(f"{failed} file(s) could not be analysed")
     if result.problems:
-        parts.append("nothing was looked at: the path(s) given hold no Python file outside the excludes")
+        parts.append(
+            "nothing was looked at: the path(s) given hold no file flexmigrate reads outside the excludes"
+        )
     scanned = sum(1 for r in result.files if r.parsed)
     parts.append(f"{len(result.files)} file(s) looked at, {scanned} parsed")
     return (
