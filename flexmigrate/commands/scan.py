@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ConfigError, UsageError
 from flexmigrate.scan.config import find_config, read_config
-from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, scan
+from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, scan, scan_stdin
 
 FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit")
 
@@ -111,6 +111,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="I/N",
         help="look only at shard I of N (1-based; files split by a hash of their path, stable as files "
         "are added): one CI job per shard, then 'flexmigrate merge' their JSON reports",
+    )
+    p.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with '-' as the only PATH: the name of the file read from standard input, for the "
+        "report and for choosing its file type (default: stdin.py); fix writes the fixed file to stdout",
     )
     p.add_argument(
         "--repository",
@@ -268,9 +274,21 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
             out.close()
 
 
+def _stdin(args: argparse.Namespace, *, fix: bool) -> ScanResult | None:
+    """The result for ``-`` (standard input), or ``None`` when the paths are files and folders."""
+    if "-" not in args.paths:
+        if args.stdin_filename:
+            raise UsageError("--stdin-filename names the file read from standard input: give '-' as the PATH")
+        return None
+    if args.paths != ["-"]:
+        raise UsageError("'-' (standard input) cannot be combined with other paths")
+    name = args.stdin_filename or "stdin.py"
+    return scan_stdin(sys.stdin.buffer.read(), name, _options(args, fix=fix, write=False))
+
+
 def run_scan(args: argparse.Namespace) -> int:
     # With --unsafe-fixes, scan still writes nothing; the flag only widens which fixes count.
-    result = scan(args.paths, _options(args, fix=False, write=False))
+    result = _stdin(args, fix=False) or scan(args.paths, _options(args, fix=False, write=False))
     result.repository = args.repository
     _emit(result, args)
     if result.errors:
@@ -282,6 +300,19 @@ def run_fix(args: argparse.Namespace) -> int:
     if args.diff and args.format != "text":
         raise UsageError("--diff prints a unified diff; it cannot be combined with --format " + args.format)
     dry = args.diff or args.check
+    piped = _stdin(args, fix=True)
+    if piped is not None:
+        # As ruff does: the fixed file goes to standard output, the report to standard error.
+        (only,) = piped.files
+        sys.stdout.buffer.write(
+            only.fixed_bytes if only.fixed_bytes is not None else only.original_bytes or b""
+        )
+        sys.stdout.buffer.flush()
+        args.output = args.output or "/dev/stderr"
+        _emit(piped, args)
+        if piped.errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if (piped.changed or piped.remaining) and not args.exit_zero else EXIT_OK
     result = scan(args.paths, _options(args, fix=True, write=not dry))
     if args.diff:
         _emit_diff(result, args)

@@ -279,6 +279,21 @@ def _included(path: Path, globs: tuple[str, ...]) -> bool:
     )
 
 
+def scan_stdin(raw: bytes, name: str, options: ScanOptions) -> ScanResult:
+    """One file's content from standard input, reported under ``name`` (which also chooses its type;
+    a Terraform file's siblings are read from ``name``'s folder).  Nothing is written."""
+    path = Path(name)
+    options = replace(options, write=False)
+    result = (
+        process_file(path, options, raw)
+        if worth_parsing(raw, options, file_language(path))
+        else FileResult(path)
+    )
+    if result.original_bytes is None:
+        result.original_bytes = raw
+    return ScanResult(files=[result])
+
+
 def _nothing_to_look_at(folder: Path, skipped: tuple[str, ...]) -> tuple[Path, str]:
     message = "holds no file of a type flexmigrate reads (Python, Terraform, notebooks, scripts, docs, ...)"
     if skipped:
