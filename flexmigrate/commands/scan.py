@@ -9,8 +9,11 @@ analysed or written).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import sys
+from typing import Callable, Iterator
 from pathlib import Path
 
 from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ConfigError, UsageError
@@ -68,6 +71,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--no-respect-gitignore",
         action="store_true",
         help="also look at files that .gitignore, .git/info/exclude or the global git excludes ignore",
+    )
+    p.add_argument(
+        "--exclude-generated",
+        action="store_true",
+        help="leave generated files (openapi-generator, Pulumi, CDKTF, 'DO NOT EDIT' headers) out of the run; "
+        "by default each that refers to a retired endpoint gets one finding: regenerate it",
     )
     p.add_argument(
         "--report-comments",
@@ -211,6 +220,7 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool) -> ScanOptions
         jobs=args.jobs if args.jobs is not None else conf.get("jobs"),
         max_file_size=_max_file_size(args, conf),
         shard=args.shard,
+        exclude_generated=args.exclude_generated or conf.get("exclude_generated", False),
     )
 
 
@@ -274,6 +284,40 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
             out.close()
 
 
+@contextlib.contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[Callable[[int, int, int], None] | None]:
+    """A progress bar on standard error for long runs, only on a terminal and never in CI logs."""
+    if not sys.stderr.isatty() or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("flexmigrate"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files, {task.fields[findings]} finding(s)"),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=False,
+    )
+    task = bar.add_task("scan", total=None, findings=0)
+    shown = False
+
+    def update(done: int, total: int, findings: int) -> None:
+        nonlocal shown
+        if not shown and total >= 500:  # short runs finish before a bar helps
+            bar.start()
+            shown = True
+        bar.update(task, completed=done, total=total, findings=findings)
+
+    try:
+        yield update
+    finally:
+        if shown:
+            bar.stop()
+
+
 def _stdin(args: argparse.Namespace, *, fix: bool) -> ScanResult | None:
     """The result for ``-`` (standard input), or ``None`` when the paths are files and folders."""
     if "-" not in args.paths:
@@ -288,7 +332,8 @@ def _stdin(args: argparse.Namespace, *, fix: bool) -> ScanResult | None:
 
 def run_scan(args: argparse.Namespace) -> int:
     # With --unsafe-fixes, scan still writes nothing; the flag only widens which fixes count.
-    result = _stdin(args, fix=False) or scan(args.paths, _options(args, fix=False, write=False))
+    with _progress(args) as progress:
+        result = _stdin(args, fix=False) or scan(args.paths, _options(args, fix=False, write=False), progress)
     result.repository = args.repository
     _emit(result, args)
     if result.errors:
@@ -313,7 +358,8 @@ def run_fix(args: argparse.Namespace) -> int:
         if piped.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if (piped.changed or piped.remaining) and not args.exit_zero else EXIT_OK
-    result = scan(args.paths, _options(args, fix=True, write=not dry))
+    with _progress(args) as progress:
+        result = scan(args.paths, _options(args, fix=True, write=not dry), progress)
     if args.diff:
         _emit_diff(result, args)
     else:

@@ -29,6 +29,7 @@ SCAN_KEYS = [
     Key("include", STRINGS),  # only files matching these globs (by name or path)
     Key("default-excludes", BOOL),  # false: look in build/, dist/, site-packages/, ... too
     Key("respect-gitignore", BOOL),  # false: also look at what git ignores
+    Key("exclude-generated", BOOL),  # true: leave generated files out of the run
     Key("unsafe-fixes", BOOL),
     Key("report-comments", BOOL),
     Key("jobs", INT, minimum=1),

@@ -13,10 +13,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
+
+from flexmigrate.catalog import load_catalog
+from flexmigrate.catalog.ecosystems import ecosystems
 
 from flexmigrate.languages import Language, NotParsable, language_for
 from flexmigrate.languages.base import with_language
+from flexmigrate.languages.generated import generated_marker
 from flexmigrate.languages.prefilter import any_chunk
 from flexmigrate.languages.python import PYTHON
 from flexmigrate.models.fix_policy import FixPolicy
@@ -47,6 +51,7 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()  # only files matching one of these globs (name or path); empty: all
     shard: tuple[int, int] | None = None  # (I, N): only the files of shard I of N (1-based)
+    exclude_generated: bool = False  # leave files with a code generator's marker out of the run
     default_excludes: bool = True  # leave out build/, dist/, site-packages/, ... below the given paths
     respect_gitignore: bool = (
         True  # leave out what .gitignore, .git/info/exclude and the global excludes ignore
@@ -208,7 +213,13 @@ def _jobs(options: ScanOptions, count: int, size: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> ScanResult:
+# ``progress(files looked at, files in the run, findings so far)``: called as the run goes on.
+Progress = Callable[[int, int, int], None]
+
+
+def scan(
+    paths: Sequence[str | Path], options: ScanOptions = ScanOptions(), progress: Progress | None = None
+) -> ScanResult:
     options = replace(options, roots=tuple(Path(p).resolve() for p in paths))
     found = discover(
         paths,
@@ -231,6 +242,14 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
     # Both filter stages run here, in the parent, so only files worth parsing are shipped to workers.
     candidates: list[tuple[Path, bytes | None]] = []
     results: dict[Path, FileResult] = {}
+    generated: set[Path] = set()
+    total = len(found.files)
+    found_so_far = 0
+
+    def tick() -> None:
+        if progress is not None:
+            progress(len(results), total, found_so_far)
+
     for path in found.files:
         too_large = _too_large(path, options)
         if too_large is not None:
@@ -240,24 +259,45 @@ def scan(paths: Sequence[str | Path], options: ScanOptions = ScanOptions()) -> S
             raw: bytes | None = path.read_bytes()
         except OSError:
             raw = None  # process_file reads again and reports the error
-        if raw is None or worth_parsing(raw, options, file_language(path)):
+        if options.exclude_generated and raw is not None and _generated(raw):
+            generated.add(path)
+            results[path] = FileResult(path)
+        elif raw is None or worth_parsing(raw, options, file_language(path)):
             candidates.append((path, raw))
         else:
             results[path] = FileResult(path)
+        if len(results) % 256 == 0:
+            tick()
     jobs = _jobs(options, len(candidates), sum(len(r) for _, r in candidates if r is not None))
     paths = [p for p, _ in candidates]
     contents = [r for _, r in candidates]
+    tick()
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for res in pool.map(process_file, paths, [options] * len(paths), contents, chunksize=4):
                 results[res.path] = res
+                found_so_far += len(res.findings)
+                tick()
     else:
         for path, raw in candidates:
             results[path] = process_file(path, options, raw)
+            found_so_far += len(results[path].findings)
+            tick()
     problems = unmatched or (
         () if found.files else tuple(_nothing_to_look_at(folder, skipped) for folder, skipped in found.empty)
     )
-    return ScanResult(files=[results[p] for p in found.files], missing=found.missing, problems=problems)
+    return ScanResult(
+        files=[results[p] for p in found.files if p not in generated],
+        missing=found.missing,
+        problems=problems,
+    )
+
+
+def _generated(raw: bytes) -> bool:
+    """Whether the head of ``raw`` carries a code generator's marker (``--exclude-generated``)."""
+    catalog = load_catalog()
+    head = raw[: ecosystems(catalog).generated_head_bytes].decode("utf-8", "replace")
+    return generated_marker(head, catalog) is not None
 
 
 def shard_of(path: Path, count: int) -> int:
