@@ -3,6 +3,7 @@ noise and exclusions."""
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -51,6 +52,8 @@ class Discovery:
     files: tuple[Path, ...]
     missing: tuple[Path, ...] = field(default=())
     empty: tuple[tuple[Path, tuple[str, ...]], ...] = field(default=())  # (folder, excluded names below it)
+    # Files that cannot be looked at, each with a one-line reason: a broken link, a link loop.
+    broken: tuple[tuple[Path, str], ...] = field(default=())
 
 
 class _Excludes:
@@ -89,6 +92,23 @@ class _Excludes:
 def _union(patterns: Iterable[str]) -> re.Pattern[str] | None:
     patterns = tuple(patterns)
     return re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
+
+
+def link_problem(path: str) -> str | None:
+    """Why the symbolic link ``path`` cannot be followed (broken, or a loop), or ``None``."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"broken symbolic link (to {target}, which does not exist)"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself)"
+        return f"cannot follow the symbolic link: {exc.strerror or exc}"
+    return None
 
 
 def _walk(
@@ -163,6 +183,7 @@ def discover(
     files: list[Path] = []
     missing: list[Path] = []
     empty: list[tuple[Path, tuple[str, ...]]] = []
+    broken: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         skipped: list[str] = []
@@ -174,14 +195,21 @@ def discover(
             if not found:
                 empty.append((path, tuple(skipped)))
             base = path.resolve()
+        elif path.is_symlink():
+            broken.append((path, link_problem(os.fspath(path)) or "cannot follow the symbolic link"))
+            continue
         else:
             missing.append(path)
             continue
         for f, is_link in found:
             # A file reached twice (two paths given, or a link beside its target) is taken once.
             # Below a resolved folder that the walk did not leave by a link, the key is cheap.
+            problem = link_problem(os.fspath(f)) if is_link and f.is_symlink() else None
+            if problem is not None:
+                broken.append((f, problem))
+                continue
             key = f.resolve() if is_link or base is None else base / f.relative_to(path)
             if key not in seen:
                 seen.add(key)
                 files.append(f)
-    return Discovery(tuple(files), tuple(missing), tuple(empty))
+    return Discovery(tuple(files), tuple(missing), tuple(empty), tuple(broken))

@@ -115,6 +115,9 @@ def process_file(path: Path, options: ScanOptions, raw: bytes | None = None) -> 
             return result
         if not worth_parsing(raw, options, language):
             return result
+    if b"\0" in raw and not language.name == "notebook":
+        result.error = "binary file (it holds NUL bytes): not analysed"
+        return result
     try:
         source = decode(raw)
     except SourceError as exc:
@@ -220,7 +223,8 @@ Progress = Callable[[int, int, int], None]
 def scan(
     paths: Sequence[str | Path], options: ScanOptions = ScanOptions(), progress: Progress | None = None
 ) -> ScanResult:
-    options = replace(options, roots=tuple(Path(p).resolve() for p in paths))
+    # realpath, unlike Path.resolve, does not raise on a link loop (discovery reports it).
+    options = replace(options, roots=tuple(Path(os.path.realpath(p)) for p in paths))
     found = discover(
         paths,
         exclude=options.exclude,
@@ -284,10 +288,13 @@ def scan(
             found_so_far += len(results[path].findings)
             tick()
     problems = unmatched or (
-        () if found.files else tuple(_nothing_to_look_at(folder, skipped) for folder, skipped in found.empty)
+        ()
+        if found.files or found.broken
+        else tuple(_nothing_to_look_at(folder, skipped) for folder, skipped in found.empty)
     )
+    unreadable = [FileResult(path, error=reason) for path, reason in found.broken]
     return ScanResult(
-        files=[results[p] for p in found.files if p not in generated],
+        files=[*(results[p] for p in found.files if p not in generated), *unreadable],
         missing=found.missing,
         problems=problems,
     )
