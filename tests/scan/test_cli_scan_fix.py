@@ -176,6 +176,39 @@ def test_sarif_uris_are_percent_encoded(tmp_path, capsys, shared_dir, monkeypatc
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]
     }
     assert uris == {"my%20repo%20%231%20%C3%A9/backups.py"}
+    bases = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"]
+        for r in doc["runs"][0]["results"]
+    }
+    assert bases == {"%SRCROOT%"}
+    assert doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_sarif_fixes_rebuild_the_fixed_file(tmp_path, capsys, shared_dir, monkeypatch):
+    """Every safe finding carries its edits as a SARIF fix; applying them gives what fix writes."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    (tmp_path / "backups.py").write_text(GET_BEFORE)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "scan", "--isolated", "--format", "sarif", "backups.py")
+    doc = json.loads(out)
+    jsonschema.validate(doc, schema)
+    lines = GET_BEFORE.splitlines(keepends=True)
+    starts = [sum(len(x) for x in lines[:i]) for i in range(len(lines) + 1)]
+    edits = []
+    for result in doc["runs"][0]["results"]:
+        assert result["fixes"], result["ruleId"]
+        for change in result["fixes"][0]["artifactChanges"]:
+            assert change["artifactLocation"] == {"uri": "backups.py", "uriBaseId": "%SRCROOT%"}
+            for rep in change["replacements"]:
+                region = rep["deletedRegion"]
+                start = starts[region["startLine"] - 1] + region["startColumn"] - 1
+                end = starts[region["endLine"] - 1] + region["endColumn"] - 1
+                edits.append((start, end, rep["insertedContent"]["text"]))
+    text = GET_BEFORE
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    assert text == GET_AFTER
 
 
 @pytest.mark.parametrize(
