@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -26,8 +27,8 @@ def _location(path: str) -> dict[str, Any]:
     p = Path(path)
     if p.is_absolute():
         try:
-            p = p.resolve().relative_to(Path.cwd().resolve())
-        except (ValueError, OSError):
+            p = Path(os.path.abspath(p)).relative_to(os.path.abspath(Path.cwd()))  # a link is not followed
+        except ValueError:
             return {"uri": p.as_uri()}
     return {"uri": quote(p.as_posix(), safe="/"), "uriBaseId": SRCROOT}
 
@@ -135,7 +136,9 @@ def to_sarif(result: ScanResult) -> dict[str, Any]:
                 "rules": rules,
             }
         },
-        "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {
+            SRCROOT: {"uri": Path(os.path.abspath(Path.cwd())).as_uri().rstrip("/") + "/"}
+        },
         "columnKind": "unicodeCodePoints",
         "results": results,
         "invocations": [
