@@ -20,7 +20,7 @@ from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ConfigE
 from flexmigrate.scan.config import find_config, read_config
 from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, scan, scan_stdin
 
-FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit")
+FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit", "markdown", "html")
 
 
 def _shard(value: str) -> tuple[int, int]:
@@ -257,7 +257,15 @@ def emit(result: ScanResult, args: argparse.Namespace) -> None:
 
 
 def _emit(result: ScanResult, args: argparse.Namespace) -> None:
-    from flexmigrate.report import scan_github, scan_gitlab, scan_json, scan_junit, scan_sarif, scan_text
+    from flexmigrate.report import (
+        scan_audit,
+        scan_github,
+        scan_gitlab,
+        scan_json,
+        scan_junit,
+        scan_sarif,
+        scan_text,
+    )
 
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
@@ -273,6 +281,10 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
             scan_gitlab.render_gitlab(result, out)
         elif args.format == "junit":
             scan_junit.render_junit(result, out)
+        elif args.format == "markdown":
+            scan_audit.render_markdown(result, out)
+        elif args.format == "html":
+            scan_audit.render_html(result, out)
         elif args.statistics:
             scan_text.render_statistics(result, out)
         elif args.format == "concise":

@@ -1,0 +1,229 @@
+"""``--format markdown`` and ``--format html``: the pre-sunset audit of a scan (or a merged scan).
+
+One page for the team: how long ago the endpoints were retired, what is left in the code by
+operation, file type, repository, rule and file, what ``fix`` would apply, and exactly what needs a
+human and why.  The HTML page is self-contained (inline style, charts as inline SVG, no script, no
+network), prints well, and is well-formed enough to parse as XML.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
+from typing import TextIO
+
+from flexmigrate import __version__
+from flexmigrate.catalog import load_catalog
+from flexmigrate.models.findings import Finding
+from flexmigrate.models.scan_results import ScanResult
+
+KINDS = ("safe", "unsafe", "manual", "applied")
+
+
+@dataclass
+class Audit:
+    sunset: str
+    days_since: int
+    findings: list[Finding]
+    errors: list[tuple[str, str]]
+    files: int
+
+    @property
+    def remaining(self) -> list[Finding]:
+        return [f for f in self.findings if not f.applied]
+
+    def by(self, key) -> list[tuple[str, Counter[str]]]:
+        table: dict[str, Counter[str]] = {}
+        for f in self.findings:
+            table.setdefault(key(f), Counter())[f.fix_label] += 1
+        return sorted(table.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+
+
+def audit_of(result: ScanResult, today: _dt.date | None = None) -> Audit:
+    sunset = load_catalog().sunset
+    today = today or _dt.date.today()
+    return Audit(
+        sunset=sunset,
+        days_since=(today - _dt.date.fromisoformat(sunset)).days,
+        findings=sorted(result.findings, key=lambda f: (f.repository or "", *f.sort_key())),
+        errors=[(str(p), m) for p, m in result.errors],
+        files=len(result.files),
+    )
+
+
+def _where(f: Finding) -> str:
+    return f"{f.repository}/{f.path}" if f.repository else f.path
+
+
+def _operation(f: Finding) -> str:
+    return (
+        f"{f.operation} -> {f.replacement}" if f.operation and f.replacement else (f.operation or "(wrapper)")
+    )
+
+
+def _sunset_line(a: Audit) -> str:
+    when = f"{a.days_since} days ago" if a.days_since >= 0 else f"in {-a.days_since} days"
+    return f"The M2/M5 (tenant) backup endpoints were retired on {a.sunset}, {when}."
+
+
+def _tables(a: Audit) -> list[tuple[str, str, list[tuple[str, Counter[str]]]]]:
+    tables = [
+        ("By operation", "retired -> replacement", a.by(_operation)),
+        ("By file type", "file type", a.by(lambda f: f.language or "python")),
+    ]
+    if any(f.repository for f in a.findings):
+        tables.append(("By repository", "repository", a.by(lambda f: f.repository or "-")))
+    tables.append(("By rule", "rule", a.by(lambda f: f.rule)))
+    tables.append(("By file", "file", a.by(_where)))
+    return tables
+
+
+def _next_steps(a: Audit) -> list[str]:
+    kinds = Counter(f.fix_label for f in a.findings)
+    steps = []
+    if kinds["safe"]:
+        steps.append(f"`flexmigrate fix` applies {kinds['safe']} safe fix(es).")
+    if kinds["unsafe"]:
+        steps.append(
+            f"`flexmigrate fix --unsafe-fixes` applies {kinds['unsafe']} more, after a look at each."
+        )
+    if kinds["manual"]:
+        steps.append(f"{kinds['manual']} finding(s) need a human: the list below says where and why.")
+    if a.errors:
+        steps.append(f"{len(a.errors)} file(s) could not be looked at: see the last section.")
+    steps.append("Then prove the Flex answers with `flexmigrate check` (docs/checker.md).")
+    if not a.findings and not a.errors:
+        steps.insert(0, "Nothing calls a retired endpoint any more.")
+    return steps
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: ScanResult, out: TextIO, today: _dt.date | None = None) -> None:
+    a = audit_of(result, today)
+    kinds = Counter(f.fix_label for f in a.findings)
+    w = out.write
+    w("# Retired Atlas backup endpoints: readiness\n\n")
+    w(f"{_sunset_line(a)} flexmigrate {__version__} looked at {a.files} file(s).\n\n")
+    w("| safe | unsafe | manual | applied | files not looked at |\n| ---: | ---: | ---: | ---: | ---: |\n")
+    w(
+        f"| {kinds['safe']} | {kinds['unsafe']} | {kinds['manual']} | {kinds['applied']} | {len(a.errors)} |\n\n"
+    )
+    w("## Next steps\n\n" + "".join(f"- {step}\n" for step in _next_steps(a)) + "\n")
+    for title, head, rows in _tables(a) if a.findings else []:
+        w(f"## {title}\n\n| {head} | " + " | ".join(KINDS) + " | total |\n")
+        w("| --- |" + " ---: |" * (len(KINDS) + 1) + "\n")
+        for name, counts in rows:
+            w(
+                f"| {_md_cell(name)} | "
+                + " | ".join(str(counts[k]) for k in KINDS)
+                + f" | {sum(counts.values())} |\n"
+            )
+        w("\n")
+    manual = [f for f in a.findings if f.fix_label == "manual"]
+    if manual:
+        w("## What needs a human, and why\n\n| where | rule | why |\n| --- | --- | --- |\n")
+        for f in manual:
+            w(f"| {_md_cell(_where(f))}:{f.line} | {f.rule} | {_md_cell(f.message)} |\n")
+        w("\n")
+    if a.errors:
+        w("## Files not looked at\n\n| file | why |\n| --- | --- |\n")
+        for path, message in a.errors:
+            w(f"| {_md_cell(path)} | {_md_cell(message)} |\n")
+        w("\n")
+
+
+_COLOURS = {"safe": "#2e7d32", "unsafe": "#ef6c00", "manual": "#c62828", "applied": "#1565c0"}
+_STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #1b1b1b; padding: 0 1rem; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.totals { display: flex; gap: 1rem; flex-wrap: wrap; }
+.total { border: 1px solid #ddd; border-radius: 6px; padding: .5rem 1rem; }
+.total b { display: block; font-size: 1.5rem; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+"""
+
+
+def _bars(rows: list[tuple[str, Counter[str]]], label: str) -> str:
+    """A horizontal stacked bar chart as inline SVG: one bar per row, one colour per fix kind."""
+    if not rows:
+        return ""
+    rows = rows[:12]
+    top = max(sum(c.values()) for _, c in rows) or 1
+    height = 22 * len(rows) + 28
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="640" height="{height}" '
+        f'viewBox="0 0 640 {height}"><title>{escape(label)}</title>'
+    ]
+    for i, (name, counts) in enumerate(rows):
+        y = 22 * i
+        parts.append(f'<text x="0" y="{y + 15}" font-size="11">{escape(name[:40])}</text>')
+        x = 280.0
+        for kind in KINDS:
+            width = 340 * counts[kind] / top
+            if width:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y + 4}" width="{width:.1f}" height="14" fill="{_COLOURS[kind]}">'
+                    f"<title>{kind}: {counts[kind]}</title></rect>"
+                )
+                x += width
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 15}" font-size="11">{sum(counts.values())}</text>')
+    legend_y = 22 * len(rows) + 18
+    for j, kind in enumerate(KINDS):
+        parts.append(
+            f'<rect x="{280 + 85 * j}" y="{legend_y - 10}" width="10" height="10" fill="{_COLOURS[kind]}"/>'
+            f'<text x="{294 + 85 * j}" y="{legend_y}" font-size="11">{kind}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(result: ScanResult, out: TextIO, today: _dt.date | None = None) -> None:
+    a = audit_of(result, today)
+    kinds = Counter(f.fix_label for f in a.findings)
+    w = out.write
+    w('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n')
+    w('<meta name="viewport" content="width=device-width, initial-scale=1"/>\n')
+    w("<title>Retired Atlas backup endpoints: readiness</title>\n")
+    w(f"<style>{_STYLE}</style>\n</head>\n<body>\n")
+    w("<h1>Retired Atlas backup endpoints: readiness</h1>\n")
+    w(f"<p>{escape(_sunset_line(a))} flexmigrate {escape(__version__)} looked at {a.files} file(s).</p>\n")
+    w('<div class="totals">')
+    for kind in KINDS:
+        w(f'<div class="total" style="border-color:{_COLOURS[kind]}"><b>{kinds[kind]}</b>{kind}</div>')
+    w(f'<div class="total"><b>{len(a.errors)}</b>not looked at</div></div>\n')
+    w("<h2>Next steps</h2>\n<ul>" + "".join(f"<li>{escape(s)}</li>" for s in _next_steps(a)) + "</ul>\n")
+    for title, head, rows in _tables(a) if a.findings else []:
+        w(f"<h2>{escape(title)}</h2>\n")
+        if title in ("By operation", "By file type", "By repository"):
+            w(_bars(rows, title) + "\n")
+        w(f"<table><thead><tr><th>{escape(head)}</th>" + "".join(f"<th>{k}</th>" for k in KINDS))
+        w("<th>total</th></tr></thead><tbody>\n")
+        for name, counts in rows:
+            cells = "".join(f'<td class="n">{counts[k]}</td>' for k in KINDS)
+            w(f'<tr><td>{escape(name)}</td>{cells}<td class="n">{sum(counts.values())}</td></tr>\n')
+        w("</tbody></table>\n")
+    manual = [f for f in a.findings if f.fix_label == "manual"]
+    if manual:
+        w(
+            "<h2>What needs a human, and why</h2>\n<table><thead><tr><th>where</th><th>rule</th><th>why</th></tr>"
+        )
+        w("</thead><tbody>\n")
+        for f in manual:
+            w(
+                f"<tr><td>{escape(_where(f))}:{f.line}</td><td>{f.rule}</td><td>{escape(f.message)}</td></tr>\n"
+            )
+        w("</tbody></table>\n")
+    if a.errors:
+        w("<h2>Files not looked at</h2>\n<table><thead><tr><th>file</th><th>why</th></tr></thead><tbody>\n")
+        for path, message in a.errors:
+            w(f"<tr><td>{escape(path)}</td><td>{escape(message)}</td></tr>\n")
+        w("</tbody></table>\n")
+    w("</body>\n</html>\n")
