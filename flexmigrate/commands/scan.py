@@ -49,10 +49,13 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--exclude",
+        "--extend-exclude",
+        dest="exclude",
         action="append",
         default=[],
         metavar="GLOB",
-        help="skip paths matching GLOB (repeatable; added to the default excludes)",
+        help="skip paths matching GLOB (repeatable; added to the default excludes and to the "
+        "configuration's; --extend-exclude is the same, under ruff's name)",
     )
     p.add_argument(
         "--include",

@@ -76,3 +76,12 @@ def test_user_excludes_still_apply_below_the_root(tmp_path: Path, capsys) -> Non
     _write(tmp_path / "proj" / "src" / "backups.py")
     assert main(["scan", "--isolated", "--exclude", "gen", str(tmp_path / "proj")]) == 1
     assert "1 file(s) looked at" in capsys.readouterr().out
+
+
+def test_extend_exclude_is_ruffs_name_for_the_same_option(tmp_path: Path, capsys) -> None:
+    _write(tmp_path / "proj" / "gen" / "backups.py")
+    _write(tmp_path / "proj" / "vendor" / "backups.py")
+    _write(tmp_path / "proj" / "src" / "backups.py")
+    argv = ["scan", "--isolated", "--exclude", "gen", "--extend-exclude", "vendor", str(tmp_path / "proj")]
+    assert main(argv) == 1
+    assert "1 file(s) looked at" in capsys.readouterr().out
