@@ -64,6 +64,7 @@ class PulumiFunction:
     results_attributes: NameMap | None
     invoke_tokens: NameMap  # ``mongodbatlas:index/getSharedTierRestoreJob:getSharedTierRestoreJob`` -> Flex
     go_functions: NameMap = field(default_factory=dict)  # ``LookupSharedTierRestoreJobs`` -> Flex
+    equivalents: Mapping[str, str] = field(default_factory=dict)  # ``id`` -> ``restore_job_id``
 
     def node_names(self) -> dict[str, str]:
         """The function names of the Node.js/TypeScript SDK (the invoke token's last part), each
@@ -97,6 +98,7 @@ class CdktfConstruct:
     arguments: NameMap
     attributes: NameMap
     results_attributes: NameMap | None
+    equivalents: Mapping[str, str] = field(default_factory=dict)  # ``id`` -> ``restore_job_id``
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def _build(catalog: Catalog) -> Ecosystems:
                 results_attributes=_map(f.get("results_attributes")),
                 invoke_tokens=dict(f.get("invoke_tokens", {})),
                 go_functions=dict(f.get("go_functions", {})),
+                equivalents=dict(f.get("equivalents", {})),
             )
             for f in pu["functions"]
         ),
@@ -249,6 +252,7 @@ def _build(catalog: Catalog) -> Ecosystems:
                 arguments=dict(c["arguments"]),
                 attributes=dict(c["attributes"]),
                 results_attributes=_map(c.get("results_attributes")),
+                equivalents=dict(c.get("equivalents", {})),
             )
             for c in cd["constructs"]
         ),

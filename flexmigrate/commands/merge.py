@@ -41,6 +41,8 @@ def merge_reports(paths: list[str]) -> tuple[ScanResult, list[str]]:
 
     merged = ScanResult(files=[])
     problems = []
+    seen_files: dict[tuple[str | None, str], str] = {}
+    shards: dict[tuple[str | None, int], set[int]] = {}
     for name in paths:
         try:
             part = from_document(json.loads(Path(name).read_text("utf-8")))
@@ -52,7 +54,31 @@ def merge_reports(paths: list[str]) -> tuple[ScanResult, list[str]]:
                 f"{name}: not a flexmigrate JSON scan report ({str(exc).strip() or type(exc).__name__})"
             )
             continue
+        if part.shard is not None:
+            shards.setdefault((part.repository, part.shard[1]), set()).add(part.shard[0])
+        # A report lists the files with findings or errors; the others only count (placeholders).
+        listed = [r for r in part.files if r.findings or r.error]
+        overlap = [r for r in listed if (r.repository, str(r.path)) in seen_files]
+        if overlap:
+            first = seen_files[(overlap[0].repository, str(overlap[0].path))]
+            problems.append(
+                f"{name}: covers {len(overlap)} file(s) that {first} covers too (the same report twice, "
+                "or overlapping scans): left out, so nothing is counted twice"
+            )
+            continue
+        for r in listed:
+            seen_files[(r.repository, str(r.path))] = name
         merged.files.extend(part.files)
+    for (repository, count), indexes in sorted(
+        shards.items(), key=lambda item: (item[0][0] or "", item[0][1])
+    ):
+        missing = sorted(set(range(1, count + 1)) - indexes)
+        if missing:
+            where = f" of {repository}" if repository else ""
+            problems.append(
+                f"shard(s) {', '.join(f'{i}/{count}' for i in missing)}{where} missing: the merged report covers "
+                "only part of the tree"
+            )
     return merged, problems
 
 

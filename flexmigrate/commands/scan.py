@@ -238,12 +238,21 @@ def _max_file_size(args: argparse.Namespace, conf: dict) -> int:
         raise ConfigError(f"[tool.flexmigrate]: max-file-size: {exc}") from None
 
 
+def _open_output(name: str, mode: str):
+    """``--output FILE`` opened for writing; a path that cannot be written is a usage error (exit 2),
+    never a traceback that CI would read as "findings"."""
+    try:
+        return open(name, mode, encoding=None if "b" in mode else "utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {name}: {exc.strerror or exc}") from None
+
+
 def _emit_diff(result: ScanResult, args: argparse.Namespace) -> None:
     """The patch alone goes to the output, byte for byte, so that it can be piped to ``git apply``."""
     from flexmigrate.report import scan_text
 
     if args.output:
-        with open(args.output, "wb") as handle:
+        with _open_output(args.output, "wb") as handle:
             scan_text.render_diff(result, handle, sys.stderr)
     else:
         sys.stdout.flush()
@@ -270,7 +279,7 @@ def _emit(result: ScanResult, args: argparse.Namespace) -> None:
         scan_text,
     )
 
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    out = _open_output(args.output, "w") if args.output else sys.stdout
     try:
         if args.format == "json":
             scan_json.render_json(result, out)
@@ -350,6 +359,7 @@ def run_scan(args: argparse.Namespace) -> int:
     with _progress(args) as progress:
         result = _stdin(args, fix=False) or scan(args.paths, _options(args, fix=False, write=False), progress)
     result.repository = args.repository
+    result.shard = args.shard
     _emit(result, args)
     if result.errors:
         return EXIT_ERROR
@@ -364,6 +374,11 @@ def run_fix(args: argparse.Namespace) -> int:
     if piped is not None:
         # As ruff does: the fixed file goes to standard output, the report to standard error.
         (only,) = piped.files
+        if args.diff:
+            _emit_diff(piped, args)
+            if piped.errors:
+                return EXIT_ERROR
+            return EXIT_FINDINGS if piped.changed and not args.exit_zero else EXIT_OK
         sys.stdout.buffer.write(
             only.fixed_bytes if only.fixed_bytes is not None else only.original_bytes or b""
         )

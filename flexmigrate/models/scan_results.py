@@ -46,6 +46,7 @@ class ScanResult:
     # at nothing fails (exit 2) rather than passing.
     problems: tuple[tuple[Path, str], ...] = ()
     repository: str | None = None  # ``--repository NAME``: stamped on the JSON report for ``merge``
+    shard: tuple[int, int] | None = None  # ``--shard I/N``: stamped on the JSON report for ``merge``
 
     @property
     def findings(self) -> list[Finding]:

@@ -9,6 +9,7 @@ network), prints well, and is well-formed enough to parse as XML.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
@@ -199,7 +200,8 @@ def render_html(result: ScanResult, out: TextIO, today: _dt.date | None = None) 
     for kind in KINDS:
         w(f'<div class="total" style="border-color:{_COLOURS[kind]}"><b>{kinds[kind]}</b>{kind}</div>')
     w(f'<div class="total"><b>{len(a.errors)}</b>not looked at</div></div>\n')
-    w("<h2>Next steps</h2>\n<ul>" + "".join(f"<li>{escape(s)}</li>" for s in _next_steps(a)) + "</ul>\n")
+    steps = (re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(step)) for step in _next_steps(a))
+    w("<h2>Next steps</h2>\n<ul>" + "".join(f"<li>{step}</li>" for step in steps) + "</ul>\n")
     for title, head, rows in _tables(a) if a.findings else []:
         w(f"<h2>{escape(title)}</h2>\n")
         if title in ("By operation", "By file type", "By repository"):

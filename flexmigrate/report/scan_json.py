@@ -38,6 +38,8 @@ def to_document(result: ScanResult) -> dict[str, Any]:
     }
     if result.repository:
         document["repository"] = result.repository
+    if result.shard:
+        document["shard"] = {"index": result.shard[0], "count": result.shard[1]}
     return document | {
         "findings": [finding_dict(f, result.repository) for f in findings],
         "errors": [_error_dict(p, m, result) for p, m in result.errors],
@@ -68,7 +70,7 @@ def from_document(document: dict[str, Any]) -> ScanResult:
     number of files looked at; each finding keeps its repository.  ``KeyError``/``TypeError`` on a
     document that is not a flexmigrate report."""
     if document.get("tool", {}).get("name") != "flexmigrate" or "findings" not in document:
-        raise KeyError("not a flexmigrate scan report (JSON)")
+        raise KeyError("no flexmigrate tool name or findings list")
     default_repo = document.get("repository")
     files: dict[tuple[str | None, str], FileResult] = {}
 
@@ -101,7 +103,12 @@ def from_document(document: dict[str, Any]) -> ScanResult:
         file_of(raw.get("repository", default_repo), raw["path"]).error = raw["message"]
     looked_at = int(document.get("summary", {}).get("files", len(files)))
     extra = [FileResult(Path(""), repository=default_repo) for _ in range(max(0, looked_at - len(files)))]
-    return ScanResult(files=[*files.values(), *extra], repository=default_repo)
+    shard = document.get("shard")
+    return ScanResult(
+        files=[*files.values(), *extra],
+        repository=default_repo,
+        shard=(int(shard["index"]), int(shard["count"])) if shard else None,
+    )
 
 
 def render_json(result: ScanResult, out: TextIO) -> None:

@@ -133,3 +133,16 @@ def test_the_common_cli_flags_are_on_every_researched_command(research):
         for side in ("old", "new"):
             listed = {part for flag in cli[side]["flags"] for part in flag.split(" ")[0].split("/")}
             assert ECO.cli_common_flags - {"-h", "--help"} <= listed, (endpoint["key"], side)
+
+
+@pytest.mark.parametrize(
+    "wrapper", [*ECO.pulumi, *ECO.cdktf], ids=lambda w: type(w).__name__ + ":" + w.endpoint
+)
+def test_an_id_equivalent_stands_only_where_the_research_says_the_values_are_equal(wrapper, research):
+    (endpoint,) = [e for e in research["endpoints"] if e["key"] == wrapper.endpoint]
+    tf = endpoint["ecosystems"]["terraform"]
+    for old, new in wrapper.equivalents.items():
+        assert wrapper.attributes[old] is None, "an equivalent replaces only an attribute with no twin"
+        notes = tf["notes"] + endpoint["ecosystems"]["pulumi"].get("notes", "")
+        assert new in notes and ("SetId" in notes or "old id ==" in notes), notes
+        assert new in wrapper.attributes.values()

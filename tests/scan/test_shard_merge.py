@@ -133,3 +133,38 @@ def test_a_bad_shard_is_a_usage_error(bad: str, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["scan", "--shard", bad, "."])
     assert exc.value.code == 2
+
+
+def test_merge_counts_a_report_once_and_says_which_shards_are_missing(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """A helper found the same report given twice counted twice, and a missing shard unnoticed."""
+    monkeypatch.chdir(tmp_path)
+    _repo(tmp_path / "repo", 25)
+    reports = []
+    for i in (1, 2, 3):
+        out = tmp_path / f"shard{i}.json"
+        main(["scan", "--isolated", "--format", "json", "--shard", f"{i}/3", "-o", str(out), "repo"])
+        reports.append(str(out))
+    capsys.readouterr()
+    single = json.loads((tmp_path / "shard1.json").read_text("utf-8"))
+    assert single["shard"] == {"index": 1, "count": 3}
+    assert main(["merge", "--format", "json", reports[0], reports[0], reports[1]]) == 2
+    captured = capsys.readouterr()
+    merged = json.loads(captured.out)
+    assert len(merged["findings"]) == len(single["findings"]) + len(
+        json.loads(Path(reports[1]).read_text())["findings"]
+    )
+    assert "the same report twice" in captured.err
+    assert "shard(s) 3/3 missing" in captured.err
+
+
+def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    """A helper found a traceback and exit 1 (read as "findings") for ``-o /nonexistent/x``."""
+    (tmp_path / "ok.py").write_text("x = 1\n", "utf-8")
+    assert (
+        main(["scan", "--isolated", "-o", str(tmp_path / "no" / "such" / "dir" / "r.txt"), str(tmp_path)])
+        == 2
+    )
+    assert "cannot write the report to" in capsys.readouterr().err
+    assert main(["scan", "--isolated", "-o", str(tmp_path), str(tmp_path)]) == 2

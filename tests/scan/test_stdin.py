@@ -75,3 +75,10 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path) -> None:
         timeout=60,
     )
     assert done.stderr == b""
+
+
+def test_fix_diff_of_standard_input_is_a_patch() -> None:
+    done = _run("fix", "--isolated", "--diff", "--stdin-filename", "app.py", "-", stdin=CALL)
+    assert done.returncode == 1
+    patch = done.stdout.decode()
+    assert patch.startswith("--- a/app.py\n+++ b/app.py\n") and "+requests.get(" in patch
