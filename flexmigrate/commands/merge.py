@@ -50,9 +50,8 @@ def merge_reports(paths: list[str]) -> tuple[ScanResult, list[str]]:
             problems.append(f"{name}: cannot read: {exc.strerror or exc}")
             continue
         except (ValueError, KeyError, TypeError) as exc:
-            problems.append(
-                f"{name}: not a flexmigrate JSON scan report ({str(exc).strip() or type(exc).__name__})"
-            )
+            detail = str(exc).strip().strip("'\"") or type(exc).__name__
+            problems.append(f"{name}: not a flexmigrate JSON scan report ({detail})")
             continue
         if part.shard is not None:
             shards.setdefault((part.repository, part.shard[1]), set()).add(part.shard[0])

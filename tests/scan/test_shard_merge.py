@@ -26,6 +26,16 @@ def _repo(root: Path, count: int) -> Path:
     return root
 
 
+def _shard_reports(folder: Path, count: int) -> list[str]:
+    """``repo`` scanned in ``count`` shards, one JSON report each (as a CI matrix would)."""
+    reports = []
+    for i in range(1, count + 1):
+        out = folder / f"shard{i}.json"
+        main(["scan", "--isolated", "--format", "json", "--shard", f"{i}/{count}", "-o", str(out), "repo"])
+        reports.append(str(out))
+    return reports
+
+
 def _keys(findings) -> list[tuple]:
     return sorted((f.path, f.line, f.column, f.rule) for f in findings)
 
@@ -92,11 +102,7 @@ def test_merge_keeps_each_findings_repository(tmp_path: Path, monkeypatch, capsy
 def test_shards_of_one_repository_merge_to_the_full_report(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
     _repo(tmp_path / "repo", 25)
-    reports = []
-    for i in (1, 2, 3):
-        out = tmp_path / f"shard{i}.json"
-        main(["scan", "--isolated", "--format", "json", "--shard", f"{i}/3", "-o", str(out), "repo"])
-        reports.append(str(out))
+    reports = _shard_reports(tmp_path, 3)
     main(["scan", "--isolated", "--format", "json", "-o", str(tmp_path / "full.json"), "repo"])
     capsys.readouterr()
     main(["merge", "--format", "json", *reports])
@@ -141,11 +147,7 @@ def test_merge_counts_a_report_once_and_says_which_shards_are_missing(
     """A helper found the same report given twice counted twice, and a missing shard unnoticed."""
     monkeypatch.chdir(tmp_path)
     _repo(tmp_path / "repo", 25)
-    reports = []
-    for i in (1, 2, 3):
-        out = tmp_path / f"shard{i}.json"
-        main(["scan", "--isolated", "--format", "json", "--shard", f"{i}/3", "-o", str(out), "repo"])
-        reports.append(str(out))
+    reports = _shard_reports(tmp_path, 3)
     capsys.readouterr()
     single = json.loads((tmp_path / "shard1.json").read_text("utf-8"))
     assert single["shard"] == {"index": 1, "count": 3}
