@@ -257,6 +257,23 @@ class Catalog:
             uncovered = {k for k in uncovered if best not in retired_only[k]}
         return tuple(sorted(chosen))
 
+    def flex_segments(self) -> tuple[str, ...]:
+        """Literal segments every replacement path holds and its retired path lacks, a smallest set
+        (greedy cover): a Flex URL, half migrated or not, holds one.  Today: ``flexClusters``."""
+        only = {
+            ep.key: {s for s in ep.new.segments() if not s.startswith("{")} - set(ep.old.segments())
+            for ep in self.endpoints
+        }
+        uncovered, chosen = set(only), set()
+        while uncovered:
+            candidates = sorted({s for key in uncovered for s in only[key]})
+            if not candidates:  # pragma: no cover - a replacement path identical to its retired one
+                break
+            best = max(candidates, key=lambda s: sum(s in only[k] for k in uncovered))
+            chosen.add(best)
+            uncovered = {k for k in uncovered if best not in only[k]}
+        return tuple(sorted(chosen))
+
     def retired_path_words(self) -> tuple[str, ...]:
         """Every literal segment of a retired path (``api``, ``groups``, ``backup``, ``tenant``, ...)."""
         return tuple(sorted({s for ep in self.endpoints for s in ep.old.segments() if not s.startswith("{")}))

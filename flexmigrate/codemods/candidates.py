@@ -180,7 +180,10 @@ def candidate_test(catalog: Catalog) -> CandidateTest:
 
     The names are the retired operation IDs and aliases, and every Python name a wrapper of them
     is called by (Pulumi and CDKTF names, generated API classes and methods, Atlas CLI groups).
+    The segments include the Flex ones (``flexClusters``): a request already on the Flex path may
+    be half migrated (``rules.half_migrated``).
     """
     return CandidateTest(
-        catalog.retired_segments(), (*catalog.retired_names(), *ecosystems(catalog).python_names())
+        (*catalog.retired_segments(), *catalog.flex_segments()),
+        (*catalog.retired_names(), *ecosystems(catalog).python_names()),
     )

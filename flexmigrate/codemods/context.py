@@ -51,6 +51,9 @@ class EndpointCall:
     # Findings of the rules about this same request (headers, body, response fields), recorded by
     # ``ModuleContext.finding(..., of_call=...)``; ``settle_requests`` reads them.
     dependents: list[Finding] = field(default_factory=list)
+    # Already on the Flex path (half migrated, or fully): only what the rules find wrong with its
+    # headers, body and response reads is reported (``rules.half_migrated``).
+    flex: bool = False
 
 
 @dataclass

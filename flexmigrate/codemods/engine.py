@@ -18,6 +18,7 @@ from libcst.metadata import MetadataWrapper
 from flexmigrate.catalog import Catalog, load_catalog
 from flexmigrate.codemods import rules as all_rules
 from flexmigrate.codemods import urls
+from flexmigrate.codemods.rules import half_migrated
 from flexmigrate.codemods.focus import focus
 from flexmigrate.codemods.candidates import candidate_test
 from flexmigrate.codemods.context import AnalyzeOptions, EndpointCall, ModuleContext
@@ -105,4 +106,5 @@ def analyze(
     findings: list[Finding] = list(urls.find_endpoint_calls(ctx))
     for rule in all_rules.ALL if rules is None else rules:
         findings.extend(rule(ctx))
+    findings = half_migrated.recode(ctx, findings)
     return sorted(number_units(ctx.endpoint_calls, findings, ctx.groups), key=Finding.sort_key)

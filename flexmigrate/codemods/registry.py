@@ -19,7 +19,9 @@ PIPELINE_RULES = {
 def rule_summaries() -> Mapping[str, str]:
     from flexmigrate.codemods import rules
 
-    modules = {"flexmigrate.codemods.urls"} | {getattr(rule, "__module__", "") for rule in rules.ALL}
+    modules = {"flexmigrate.codemods.urls", "flexmigrate.codemods.rules.half_migrated"} | {
+        getattr(rule, "__module__", "") for rule in rules.ALL
+    }
     found: dict[str, str] = dict(PIPELINE_RULES)
     for name in sorted(m for m in modules if m):
         try:

@@ -27,7 +27,7 @@ from libcst.metadata import Assignment
 
 from flexmigrate.codemods.context import EndpointCall, ModuleContext
 from flexmigrate.codemods.url.candidate import Candidate, judge
-from flexmigrate.codemods.url.fallback import FlexFinder, attempts_before
+from flexmigrate.codemods.url.fallback import FlexFinder, attempts_before, flex_templates
 from flexmigrate.codemods.url.match import Match, best_match, hole_strings
 from flexmigrate.codemods.url.names import Names
 from flexmigrate.codemods.url.sharing import groups, mark_exported, settle
@@ -269,14 +269,43 @@ class _Engine:
 
     def run(self) -> list[Finding]:
         if not self._may_contain_retired_path():
+            self.flex_calls(set())
             return []
         cands = self.candidates()
+        self.flex_calls({id(c.node) for c in cands})
         if not cands:
             return []
         self.mark_fallbacks(cands)
         settle(cands, self.names, self.widen, self.line_of)
         mark_exported(cands, self.names.exported)
         return self.findings(cands)
+
+    def flex_calls(self, retired: set[int]) -> None:
+        """Requests already sent to a Flex path, recorded so that the rules look at their headers,
+        body and response reads: a half-migrated request (the Flex path with the tenant version) is
+        a finding (``rules.half_migrated``).  Only exact matches whose sending call is found count."""
+        words = self.ctx.catalog.flex_segments()
+        if not words or not any(w in self.ctx.source for w in words):
+            return
+        flex = flex_templates(self.templates)
+        seen: set[int] = set()
+        for top, _ in self.expressions():
+            if id(top) in retired:
+                continue
+            sk = self.reducer.reduce(top)  # type: ignore[arg-type]
+            if sk is None or not sk.has_literal:
+                continue
+            matches = [m for m in best_match(sk, flex, self.hole_text) if not m.problems]
+            call = self.call_of(top) if matches else None
+            if call is None or id(call) in seen:
+                continue
+            seen.add(id(call))
+            chosen = self._prefer_method(top, matches)
+            self.ctx.endpoint_calls.append(
+                EndpointCall(
+                    endpoint=chosen.template.endpoint, url_node=top, call=call, rewritten=True, flex=True
+                )
+            )
 
     def _may_contain_retired_path(self) -> bool:
         """Cheap text test: every match needs the text of some changed old segment somewhere."""

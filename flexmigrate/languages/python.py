@@ -31,7 +31,11 @@ __all__ = ["PYTHON", "python_filters", "run_python"]
 def python_filters(catalog: Catalog) -> tuple[Prefilter, CandidateTest]:
     """Both filter stages of one catalog, built once."""
     candidates = candidate_test(catalog)
-    tokens = {*catalog.prefilter_tokens(), *(n.encode() for n in ecosystems(catalog).python_names())}
+    tokens = {
+        *catalog.prefilter_tokens(),
+        *(n.encode() for n in ecosystems(catalog).python_names()),
+        *(s.encode() for s in catalog.flex_segments()),
+    }
     prefilter = Prefilter(tokens, catalog.retired_segments(), confirm=candidates.byte_pattern())
     return prefilter, candidates
 

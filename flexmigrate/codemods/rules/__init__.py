@@ -14,6 +14,7 @@ def _load() -> list:
         atlas_cli,
         comments,
         generated_clients,
+        half_migrated,
         headers,
         legacy_fields,
         request_body,
@@ -30,6 +31,7 @@ def _load() -> list:
         wrapper_calls.check_wrapper_calls,
         atlas_cli.check_atlas_cli,
         generated_clients.check_generated_clients,
+        half_migrated.check_flex_reads,
     ]
 
 

@@ -1,0 +1,99 @@
+"""FM70x: requests already sent to a Flex path that are not fully migrated.
+
+Teams that moved the URL by hand, with sed, or with ``fix --unsafe-fixes`` often left the rest of
+the request behind: the Flex path with the tenant version (Atlas rejects it), a download body with
+keys Flex rejects, a response read as ``clusterName``.  The URL engine records every request sent
+to an exact Flex path (``EndpointCall.flex``); the header, body and response rules then look at it
+as at any migrated call, and this module keeps only what they prove wrong, under codes of its own:
+
+* FM701 the Flex path with a retired version in a header literal of the call (fixed: safe);
+* FM702 the Flex path with no versioned Accept header where the call visibly sends none (fixed);
+* FM703 the Flex response read by a retired field name (``clusterName``; fixed along a local chain);
+* FM704 a Flex download body with keys Flex rejects (fixed in a literal the call owns);
+* FM705 a Flex response read by a v1.0-only field that no Flex response has (``finishedDate``):
+  left by a migration from v1.0; a human chooses what to read instead.
+
+What the rules could only guess at (a header defined elsewhere, a response whose origin is not
+traced) is not reported for a Flex call: a complete Flex call is never reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from typing import Iterator
+
+from flexmigrate.codemods.context import ModuleContext
+from flexmigrate.codemods.rules.response_flow import all_reads, item_path
+from flexmigrate.models.findings import Finding, FixKind
+
+RULES = {
+    "FM701": "half migrated: the Flex path is sent with a retired version header (the version is rewritten)",
+    "FM702": "half migrated: the Flex path is sent with no versioned Accept header (the Flex Accept is added)",
+    "FM703": "half migrated: the Flex response is read by a retired field name (the field is renamed)",
+    "FM704": "half migrated: the Flex download body carries keys Flex rejects (the keys are removed)",
+    "FM705": "half migrated: the Flex response is read by a v1.0-only field no Flex response has: manual",
+}
+
+# The rule of a migrated call -> the code it has when the call is already on the Flex path.
+_RECODE = {"FM201": "FM701", "FM204": "FM702", "FM301": "FM703", "FM401": "FM704"}
+
+
+def recode(ctx: ModuleContext, findings: Sequence[Finding]) -> list[Finding]:
+    """``findings`` with those about Flex calls recoded (FM70x) or dropped when they only guess."""
+    flex = {id(f): call for call in ctx.endpoint_calls if call.flex for f in call.dependents}
+    if not flex:
+        return list(findings)
+    out = []
+    for f in findings:
+        call = flex.get(id(f))
+        if call is None:
+            out.append(f)
+            continue
+        code = _RECODE.get(f.rule)
+        ep = call.endpoint
+        if f.rule.startswith("FM2") and f.fix is FixKind.MANUAL and _names_retired_version(ctx, call):
+            # A header the rule cannot edit (``dict(Accept=...)``, ``{**{...}}``), but the call
+            # itself spells a retired version: that much is certain.
+            code = "FM701"
+        elif code is None or f.fix is FixKind.MANUAL or (code == "FM702" and f.fix is not FixKind.SAFE):
+            continue  # a guess about a call that may well be complete: not reported
+        message = f"half migrated: the URL is already {ep.new.operation_id}'s, but {f.message}"
+        recoded = replace(
+            f, rule=code, message=message, operation=ep.old.operation_id, replacement=ep.new.operation_id
+        )
+        call.dependents[call.dependents.index(f)] = recoded
+        out.append(recoded)
+    return out
+
+
+def _names_retired_version(ctx: ModuleContext, call) -> bool:
+    """Whether the sending call's own text spells a media type of a retired version."""
+    if call.call is None:
+        return False
+    start, end = ctx.span(call.call)
+    text = ctx.source[start:end]
+    return any(ctx.catalog.media_type(v) in text for v in ctx.catalog.old_versions - ctx.catalog.new_versions)
+
+
+def check_flex_reads(ctx: ModuleContext) -> Iterator[Finding]:
+    """FM705: a read, on a Flex call's response, of a field only the v1.0 resource returned."""
+    if not any(call.flex for call in ctx.endpoint_calls):
+        return
+    fields = frozenset(ctx.catalog.legacy_v1.get("response_fields_without_flex_twin", ()))
+    applies_to = frozenset(ctx.catalog.legacy_v1.get("fields_apply_to", ()))
+    for read in all_reads(ctx):
+        endpoint = read.ec.endpoint
+        if not read.ec.flex or read.key not in fields or (applies_to and endpoint.key not in applies_to):
+            continue
+        if read.container != item_path(endpoint):
+            continue
+        yield ctx.finding(
+            read.node,
+            "FM705",
+            f"half migrated: {read.key!r} is read on the {endpoint.new.operation_id} response, which has no such "
+            "field (only the v1.0 resource returned it): choose what to read instead",
+            FixKind.MANUAL,
+            endpoint,
+        )
