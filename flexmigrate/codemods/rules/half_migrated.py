@@ -25,7 +25,7 @@ from typing import Sequence
 from typing import Iterator
 
 from flexmigrate.codemods.context import ModuleContext
-from flexmigrate.codemods.rules.response_flow import all_reads, item_path
+from flexmigrate.codemods.rules.legacy_fields import v1_only_reads
 from flexmigrate.models.findings import Finding, FixKind
 
 RULES = {
@@ -81,14 +81,8 @@ def check_flex_reads(ctx: ModuleContext) -> Iterator[Finding]:
     """FM705: a read, on a Flex call's response, of a field only the v1.0 resource returned."""
     if not any(call.flex for call in ctx.endpoint_calls):
         return
-    fields = frozenset(ctx.catalog.legacy_v1.get("response_fields_without_flex_twin", ()))
-    applies_to = frozenset(ctx.catalog.legacy_v1.get("fields_apply_to", ()))
-    for read in all_reads(ctx):
+    for read in v1_only_reads(ctx, lambda ec: ec.flex):
         endpoint = read.ec.endpoint
-        if not read.ec.flex or read.key not in fields or (applies_to and endpoint.key not in applies_to):
-            continue
-        if read.container != item_path(endpoint):
-            continue
         yield ctx.finding(
             read.node,
             "FM705",

@@ -8,10 +8,10 @@ what the code should read instead.  Never edited.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
-from flexmigrate.codemods.context import ModuleContext
-from flexmigrate.codemods.rules.response_flow import all_reads, item_path
+from flexmigrate.codemods.context import EndpointCall, ModuleContext
+from flexmigrate.codemods.rules.response_flow import Read, all_reads, item_path
 from flexmigrate.models.findings import Finding, FixKind
 
 RULES = {
@@ -19,7 +19,8 @@ RULES = {
 }
 
 
-def check_legacy_fields(ctx: ModuleContext) -> Iterator[Finding]:
+def v1_only_reads(ctx: ModuleContext, calls: Callable[[EndpointCall], bool]) -> Iterator[Read]:
+    """Reads of a v1.0-only response field (catalog ``legacy_v1``) on the responses of ``calls``."""
     legacy = ctx.catalog.legacy_v1
     fields = frozenset(legacy.get("response_fields_without_flex_twin", ()))
     applies_to = frozenset(legacy.get("fields_apply_to", ()))
@@ -27,12 +28,17 @@ def check_legacy_fields(ctx: ModuleContext) -> Iterator[Finding]:
         return
     for read in all_reads(ctx):
         endpoint = read.ec.endpoint
-        if not read.ec.legacy_v1 or read.key not in fields:
+        if not calls(read.ec) or read.key not in fields:
             continue
         if applies_to and endpoint.key not in applies_to:
             continue
-        if read.container != item_path(endpoint):
-            continue
+        if read.container == item_path(endpoint):
+            yield read
+
+
+def check_legacy_fields(ctx: ModuleContext) -> Iterator[Finding]:
+    for read in v1_only_reads(ctx, lambda ec: ec.legacy_v1):
+        endpoint = read.ec.endpoint
         yield ctx.finding(
             read.node,
             "FM351",
