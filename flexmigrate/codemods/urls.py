@@ -27,8 +27,13 @@ from libcst.metadata import Assignment
 
 from flexmigrate.codemods.context import EndpointCall, ModuleContext
 from flexmigrate.codemods.url.candidate import Candidate, judge
-from flexmigrate.codemods.url.fallback import FlexFinder, attempts_before, flex_templates
-from flexmigrate.codemods.url.match import Match, best_match, hole_strings
+from flexmigrate.codemods.url.fallback import (
+    FlexFinder,
+    attempts_before,
+    flex_templates,
+    flex_under_v1_templates,
+)
+from flexmigrate.codemods.url.match import Match, best_match, hole_strings, plan_edits
 from flexmigrate.codemods.url.names import Names
 from flexmigrate.codemods.url.sharing import groups, mark_exported, settle
 from flexmigrate.codemods.url.reduce import Reducer
@@ -268,17 +273,18 @@ class _Engine:
         )
 
     def run(self) -> list[Finding]:
+        self._flex_findings: list[Finding] = []
         if not self._may_contain_retired_path():
             self.flex_calls(set())
-            return []
+            return self._flex_findings
         cands = self.candidates()
         self.flex_calls({id(c.node) for c in cands})
         if not cands:
-            return []
+            return self._flex_findings
         self.mark_fallbacks(cands)
         settle(cands, self.names, self.widen, self.line_of)
         mark_exported(cands, self.names.exported)
-        return self.findings(cands)
+        return sorted(self.findings(cands) + self._flex_findings, key=Finding.sort_key)
 
     def flex_calls(self, retired: set[int]) -> None:
         """Requests already sent to a Flex path, recorded so that the rules look at their headers,
@@ -288,6 +294,7 @@ class _Engine:
         if not words or not any(w in self.ctx.source for w in words):
             return
         flex = flex_templates(self.templates)
+        under_v1 = flex_under_v1_templates(self.templates)
         seen: set[int] = set()
         for top, _ in self.expressions():
             if id(top) in retired:
@@ -295,17 +302,42 @@ class _Engine:
             sk = self.reducer.reduce(top)  # type: ignore[arg-type]
             if sk is None or not sk.has_literal:
                 continue
-            matches = [m for m in best_match(sk, flex, self.hole_text) if not m.problems]
-            call = self.call_of(top) if matches else None
-            if call is None or id(call) in seen:
+            v1 = [m for m in best_match(sk, under_v1, self.hole_text) if not m.problems]
+            matches = v1 or [m for m in best_match(sk, flex, self.hole_text) if not m.problems]
+            if not matches:
                 continue
-            seen.add(id(call))
+            call = self.call_of(top)
             chosen = self._prefer_method(top, matches)
+            finding = self._flex_under_v1(top, chosen) if v1 else None
+            if finding is not None:
+                self._flex_findings.append(finding)
+            if call is None or id(call) in seen:
+                continue  # a Flex URL whose request is not seen: nothing more to check
+            seen.add(id(call))
             self.ctx.endpoint_calls.append(
                 EndpointCall(
-                    endpoint=chosen.template.endpoint, url_node=top, call=call, rewritten=True, flex=True
+                    endpoint=chosen.template.endpoint,
+                    url_node=top,
+                    call=call,
+                    rewritten=True,
+                    flex=True,
+                    legacy_v1=bool(v1),
+                    url_finding=finding,
                 )
             )
+
+    def _flex_under_v1(self, node: cst.CSTNode, m: Match) -> Finding:
+        """FM706: a Flex path under the v1.0 prefix, which no server answers."""
+        ep = m.template.endpoint
+        planned, reason = plan_edits(m)
+        message = f"half migrated: the Flex path of {ep.new.operation_id} is under the v1.0 prefix, which no server answers"
+        if reason is not None or any(p.constant for p in planned):
+            why = reason or "the prefix is in a shared constant"
+            return self.ctx.finding(
+                node, "FM706", f"{message}: use the v2 prefix ({why})", FixKind.MANUAL, ep
+            )
+        edits = [p.edit for p in planned]
+        return self.ctx.finding(node, "FM706", f"{message}: the prefix becomes v2", FixKind.SAFE, ep, edits)
 
     def _may_contain_retired_path(self) -> bool:
         """Cheap text test: every match needs the text of some changed old segment somewhere."""

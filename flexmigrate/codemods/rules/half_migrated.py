@@ -11,7 +11,8 @@ as at any migrated call, and this module keeps only what they prove wrong, under
 * FM703 the Flex response read by a retired field name (``clusterName``; fixed along a local chain);
 * FM704 a Flex download body with keys Flex rejects (fixed in a literal the call owns);
 * FM705 a Flex response read by a v1.0-only field that no Flex response has (``finishedDate``):
-  left by a migration from v1.0; a human chooses what to read instead.
+  left by a migration from v1.0; a human chooses what to read instead;
+* FM706 a Flex path under the v1.0 prefix (found by the URL engine; the prefix becomes v2).
 
 What the rules could only guess at (a header defined elsewhere, a response whose origin is not
 traced) is not reported for a Flex call: a complete Flex call is never reported.
@@ -34,6 +35,7 @@ RULES = {
     "FM703": "half migrated: the Flex response is read by a retired field name (the field is renamed)",
     "FM704": "half migrated: the Flex download body carries keys Flex rejects (the keys are removed)",
     "FM705": "half migrated: the Flex response is read by a v1.0-only field no Flex response has: manual",
+    "FM706": "half migrated: a Flex path under the v1.0 prefix, which no server answers (the prefix becomes v2)",
 }
 
 # The rule of a migrated call -> the code it has when the call is already on the Flex path.

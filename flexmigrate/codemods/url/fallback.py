@@ -15,9 +15,9 @@ import libcst as cst
 
 from flexmigrate.codemods.url.match import MANUAL_PROBLEMS, best_match
 from flexmigrate.codemods.url.reduce import Reducer
-from flexmigrate.codemods.url.templates import Template
+from flexmigrate.codemods.url.templates import Template, align
 
-__all__ = ["flex_templates", "enclosing_try", "attempts_before", "FlexFinder"]
+__all__ = ["flex_templates", "flex_under_v1_templates", "enclosing_try", "attempts_before", "FlexFinder"]
 
 # Words in an ``if`` test that say "the call before did not work" (``resp.status_code == 404``,
 # ``not resp.ok``, ``if error:``).
@@ -34,6 +34,21 @@ def flex_templates(templates: tuple[Template, ...]) -> tuple[Template, ...]:
         for t in templates
         if not t.legacy_v1
     )
+
+
+def flex_under_v1_templates(templates: tuple[Template, ...]) -> tuple[Template, ...]:
+    """Flex paths under the v1.0 prefix (``/api/atlas/v1.0/groups/{g}/flexClusters/...``), which no
+    server answers: their change is the prefix's, to the v2 one (built from the legacy templates)."""
+    out = []
+    for legacy in (t for t in templates if t.legacy_v1):
+        v1_prefix = legacy.segments[: legacy.prefix_len]
+        modern = next(t for t in templates if t.endpoint is legacy.endpoint and not t.legacy_v1)
+        v2_prefix = modern.segments[: modern.prefix_len]
+        rest = legacy.endpoint.new.segments()[modern.prefix_len :]
+        out.append(
+            Template(legacy.endpoint, v1_prefix + rest, align(v1_prefix, v2_prefix), len(v1_prefix), True)
+        )
+    return tuple(out)
 
 
 def enclosing_try(node: cst.CSTNode, parent: Parent) -> cst.Try | cst.TryStar | None:
