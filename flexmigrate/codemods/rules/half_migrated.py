@@ -12,7 +12,9 @@ as at any migrated call, and this module keeps only what they prove wrong, under
 * FM704 a Flex download body with keys Flex rejects (fixed in a literal the call owns);
 * FM705 a Flex response read by a v1.0-only field that no Flex response has (``finishedDate``):
   left by a migration from v1.0; a human chooses what to read instead;
-* FM706 a Flex path under the v1.0 prefix (found by the URL engine; the prefix becomes v2).
+* FM706 a Flex path under the v1.0 prefix (found by the URL engine; the prefix becomes v2);
+* FM707 the retired path sent with the Flex version: the header moved and the path did not (the
+  URL fix, as FM101 would make it).
 
 What the rules could only guess at (a header defined elsewhere, a response whose origin is not
 traced) is not reported for a Flex call: a complete Flex call is never reported.
@@ -36,6 +38,7 @@ RULES = {
     "FM704": "half migrated: the Flex download body carries keys Flex rejects (the keys are removed)",
     "FM705": "half migrated: the Flex response is read by a v1.0-only field no Flex response has: manual",
     "FM706": "half migrated: a Flex path under the v1.0 prefix, which no server answers (the prefix becomes v2)",
+    "FM707": "half migrated: the retired path is sent with the Flex version (the URL is rewritten)",
 }
 
 # The rule of a migrated call -> the code it has when the call is already on the Flex path.
@@ -43,7 +46,9 @@ _RECODE = {"FM201": "FM701", "FM204": "FM702", "FM301": "FM703", "FM401": "FM704
 
 
 def recode(ctx: ModuleContext, findings: Sequence[Finding]) -> list[Finding]:
-    """``findings`` with those about Flex calls recoded (FM70x) or dropped when they only guess."""
+    """``findings`` with those about Flex calls recoded (FM70x) or dropped when they only guess, and
+    a retired URL whose request already asks for the Flex version recoded FM707."""
+    findings = _retired_path_flex_version(ctx, findings)
     flex = {id(f): call for call in ctx.endpoint_calls if call.flex for f in call.dependents}
     if not flex:
         return list(findings)
@@ -68,6 +73,38 @@ def recode(ctx: ModuleContext, findings: Sequence[Finding]) -> list[Finding]:
         call.dependents[call.dependents.index(f)] = recoded
         out.append(recoded)
     return out
+
+
+def _retired_path_flex_version(ctx: ModuleContext, findings: Sequence[Finding]) -> list[Finding]:
+    """FM707: the retired path sent with the Flex version (the header moved, the path did not)."""
+    new_types = [ctx.catalog.media_type(v) for v in ctx.catalog.new_versions - ctx.catalog.old_versions]
+    recoded: dict[int, Finding] = {}
+    for call in ctx.endpoint_calls:
+        f = call.url_finding
+        if (
+            call.flex
+            or call.call is None
+            or f is None
+            or f.rule not in ("FM101", "FM102")
+            or id(f) in recoded
+        ):
+            continue
+        start, end = ctx.span(call.call)
+        text = ctx.source[start:end]
+        if any(t in text for t in new_types) and not _names_retired_version(ctx, call):
+            new = replace(
+                f,
+                rule="FM707",
+                message=f"half migrated: the request already asks for {call.endpoint.new.operation_id}'s version, "
+                f"but its path is still the retired one: {f.message}",
+            )
+            recoded[id(f)] = new
+            call.url_finding = new
+    if not recoded:
+        return list(findings)
+    for call in ctx.endpoint_calls:
+        call.dependents = [recoded.get(id(d), d) for d in call.dependents]
+    return [recoded.get(id(f), f) for f in findings]
 
 
 def _names_retired_version(ctx: ModuleContext, call) -> bool:
