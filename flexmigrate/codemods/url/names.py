@@ -52,6 +52,9 @@ class Names:
         if not isinstance(global_scope, GlobalScope):  # pragma: no cover - libcst always gives one
             return
         for stmt in module.body:
+            if isinstance(stmt, cst.FunctionDef):
+                self._function_constant(stmt, global_scope)
+                continue
             if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
                 continue
             small = stmt.body[0]
@@ -74,6 +77,31 @@ class Names:
                 self.constants[target.value] = NameValue(target.value, value)
                 self.values[target.value] = self.constants[target.value]
                 self._assignment[target.value] = bindings[0]
+
+    def _function_constant(self, fn: cst.FunctionDef, global_scope: GlobalScope) -> None:
+        """``def restores_path(): return "%s/groups/..."``: a function of no parameters whose body is
+        one ``return`` (after a docstring) is read like a module constant holding that value, so
+        ``restores_path() % (base, g, c)`` is a URL built from it."""
+        params = fn.params
+        if params.params or params.posonly_params or params.kwonly_params or params.star_kwarg is not None:
+            return
+        if isinstance(params.star_arg, (cst.Param, cst.ParamStar)):
+            return
+        if fn.decorators or not isinstance(fn.body, cst.IndentedBlock):
+            return
+        body = list(fn.body.body)
+        if body and _is_docstring(body[0]):
+            body = body[1:]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+            return
+        ret = body[0].body[0]
+        if not isinstance(ret, cst.Return) or ret.value is None:
+            return
+        bindings = list(global_scope.assignments[fn.name.value])
+        if len(bindings) == 1 and isinstance(bindings[0], Assignment) and bindings[0].node is fn:
+            self.constants[fn.name.value] = NameValue(fn.name.value, ret.value)
+            self.values[fn.name.value] = self.constants[fn.name.value]
+            self._assignment[fn.name.value] = bindings[0]
 
     # -- constants --------------------------------------------------------------------------------
     def constant_of(self, node: cst.Name) -> NameValue | None:
@@ -112,6 +140,11 @@ class Names:
     def definition_key(self, value: cst.CSTNode) -> str | None:
         """The key of the constant or local whose assigned value ``value`` is, if any."""
         parent = self._parents.get(value)
+        if isinstance(parent, cst.Return):
+            fn = self._parents.get(self._parents.get(self._parents.get(parent)))  # line, block, def
+            fn = fn if isinstance(fn, cst.FunctionDef) else self._parents.get(fn)
+            const = self.constants.get(fn.name.value) if isinstance(fn, cst.FunctionDef) else None
+            return const.name if const is not None and const.value is value else None
         if isinstance(parent, cst.Assign) and parent.value is value and len(parent.targets) == 1:
             target = parent.targets[0].target
         elif isinstance(parent, cst.AnnAssign) and parent.value is value:
@@ -218,3 +251,12 @@ class Names:
         if const is not None and not isinstance(const.value, (cst.List, cst.Tuple)):
             return const
         return self.local_of(node) or self.list_of(node)
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )

@@ -191,6 +191,8 @@ class Reducer:
                 return self._urljoin(node)
         elif isinstance(func, cst.Name) and func.value == "urljoin":
             return self._urljoin(node)
+        elif isinstance(func, cst.Name) and not node.args:
+            return self._r_Name(func)  # a function that returns a constant URL template (Names)
         return None
 
     def _format(self, template: Skeleton, args: Sequence[cst.Arg]) -> Skeleton | None:

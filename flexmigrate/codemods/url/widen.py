@@ -49,6 +49,8 @@ def widen(node: cst.CSTNode, parent: Parent) -> cst.CSTNode:
             call = parent(p)
             if isinstance(call, cst.Call) and call.func is p:
                 nxt = call
+        elif isinstance(p, cst.Call) and p.func is cur and isinstance(cur, cst.Name) and not p.args:
+            nxt = p  # ``restores_path()``: the function may return a URL template (url.names)
         elif isinstance(p, cst.Arg) and not p.star:
             nxt = _call_of_arg(parent, p)
         elif isinstance(p, (cst.Element, cst.DictElement)) and p.value is cur:
