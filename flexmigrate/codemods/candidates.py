@@ -41,7 +41,7 @@ from typing import Iterable, Iterator
 
 from flexmigrate.catalog import Catalog
 from flexmigrate.catalog.ecosystems import ecosystems
-from flexmigrate.codemods.escaped import EscapedSegments
+from flexmigrate.codemods.escaped import EscapedSegments, SplitSegments
 
 __all__ = ["LETTER_ESCAPE", "CandidateTest", "candidate_test"]
 
@@ -55,7 +55,9 @@ _CARRIED = (ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda, ast.arguments)
 
 
 class CandidateTest:
-    def __init__(self, segments: Iterable[str], names: Iterable[str]) -> None:
+    def __init__(
+        self, segments: Iterable[str], names: Iterable[str], split: SplitSegments | None = None
+    ) -> None:
         self.segments = tuple(sorted(set(segments), key=len, reverse=True))
         self._names = frozenset(names)
         self._segment = re.compile(_segment_pattern(self.segments)) if self.segments else None
@@ -64,6 +66,7 @@ class CandidateTest:
         # escapes are resolved (a control character), f-string parts end where a field begins.
         self._in_value = re.compile(rf"(?:^|(?<=[/}}]))(?:{seg})(?=$|[/{{%?#\\\x00-\x1f])") if seg else None
         self.escaped = EscapedSegments(self.segments)
+        self.split = split  # segments split mid-word across concatenated literals
         ordered = sorted(self._names, key=len, reverse=True)
         self._name_in_text = re.compile(_word_pattern(ordered)) if ordered else None
 
@@ -85,6 +88,8 @@ class CandidateTest:
         ``None`` when ``ast`` cannot parse ``text`` (the caller then hands the whole file on)."""
         offsets = [m.start() for m in self._segment.finditer(text)] if self._segment is not None else []
         offsets += self.escaped.offsets(text)
+        if self.split is not None:
+            offsets += self.split.offsets(text)
         names = (
             [m.start() for m in self._name_in_text.finditer(text)] if self._name_in_text is not None else []
         )
@@ -183,7 +188,15 @@ def candidate_test(catalog: Catalog) -> CandidateTest:
     The segments include the Flex ones (``flexClusters``): a request already on the Flex path may
     be half migrated (``rules.half_migrated``).
     """
+    retired = catalog.retired_segments()
+    gates = set()
+    for ep in catalog:
+        segments = ep.old.segments()
+        for seg in retired:
+            if seg in segments and segments.index(seg) > 0:
+                gates.add(f"{segments[segments.index(seg) - 1]}/{seg[0]}")
     return CandidateTest(
-        (*catalog.retired_segments(), *catalog.flex_segments()),
+        (*retired, *catalog.flex_segments()),
         (*catalog.retired_names(), *ecosystems(catalog).python_names()),
+        SplitSegments(retired, gates),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import AnyStr, Iterable, Iterator
 
-__all__ = ["EscapedSegments"]
+__all__ = ["EscapedSegments", "SplitSegments"]
 
 # Every letter of a segment spelled as an escape takes at most this many characters (``\N{...}``).
 _LONGEST_LETTER = 85
@@ -95,3 +95,45 @@ class EscapedSegments:
                         return
             if hit is not None:
                 lo, hi = max(0, hit.start() - self.window), hit.end() + self.window
+
+
+# Between two implicitly concatenated literals: the closing quote, blanks, comments and line breaks,
+# a string prefix, the opening quote.
+_QUOTE_BREAK = r"""["'](?:\s|#[^\r\n]*)*(?:[rRbBuUfF]{1,2})?["']"""
+
+
+class SplitSegments:
+    """A retired segment split mid-word across implicitly concatenated literals
+    (``"/backup/t" "enant/restores"``, a formatter's line wrap), found in raw text or bytes.
+
+    The search runs only where a *gate* is: the text before the segment in every retired path with
+    the segment's first letter (``backup/t``), which a split never breaks; so ordinary code, where
+    the gate is rare, costs one substring search.
+    """
+
+    def __init__(self, segments: Iterable[str], gates: Iterable[str]) -> None:
+        self.gates = tuple(sorted(set(gates)))
+        alternatives = [
+            re.escape(seg[:i]) + _QUOTE_BREAK + re.escape(seg[i:])
+            for seg in sorted(set(segments))
+            for i in range(1, len(seg))
+        ]
+        pattern = "|".join(alternatives) if alternatives and self.gates else None
+        self._text = re.compile(pattern) if pattern else None
+        self._bytes = re.compile(pattern.encode()) if pattern else None
+
+    def offsets(self, data: AnyStr) -> list[int]:
+        """Where a split segment begins in ``data``, in order."""
+        return [m.start() for m in self._matches(data)]
+
+    def search(self, data: AnyStr) -> bool:
+        return any(True for _ in self._matches(data))
+
+    def _matches(self, data: AnyStr) -> Iterator[re.Match]:
+        pattern = self._bytes if isinstance(data, bytes) else self._text
+        if pattern is None:
+            return
+        gates = [g.encode() for g in self.gates] if isinstance(data, bytes) else list(self.gates)
+        if not any(g in data for g in gates):
+            return
+        yield from pattern.finditer(data)

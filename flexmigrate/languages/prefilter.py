@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
-from flexmigrate.codemods.escaped import EscapedSegments
+from flexmigrate.codemods.escaped import EscapedSegments, SplitSegments
 
 
 class Prefilter:
@@ -29,6 +29,7 @@ class Prefilter:
         tokens: Iterable[bytes],
         escaped_segments: Iterable[str] = (),
         confirm: re.Pattern[bytes] | None = None,
+        split: SplitSegments | None = None,
     ) -> None:
         tokens = sorted(set(tokens), key=len, reverse=True)
         if not tokens:
@@ -36,6 +37,7 @@ class Prefilter:
         self.anchors = anchors(tokens)
         self._confirm = confirm
         self._escaped = EscapedSegments(escaped_segments)
+        self._split = split
         # Chunks of a large file overlap by this much: the longest token with a byte of boundary on
         # each side, or the longest escaped segment (a letter takes at most 85 bytes, as ``\N{...}``).
         self._longest = max([len(t) + 2 for t in tokens] + [self._escaped.window])
@@ -46,7 +48,7 @@ class Prefilter:
             self._confirm is None or self._confirm.search(data) is not None
         ):
             return True
-        return self._escaped.search(data)
+        return self._escaped.search(data) or (self._split is not None and self._split.search(data))
 
     def may_match_file(self, path: Path, chunk_size: int = 1 << 22) -> bool:
         """:meth:`may_match` for a file read in chunks, so a huge file is never held in memory whole.

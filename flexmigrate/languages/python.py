@@ -36,7 +36,9 @@ def python_filters(catalog: Catalog) -> tuple[Prefilter, CandidateTest]:
         *(n.encode() for n in ecosystems(catalog).python_names()),
         *(s.encode() for s in catalog.flex_segments()),
     }
-    prefilter = Prefilter(tokens, catalog.retired_segments(), confirm=candidates.byte_pattern())
+    prefilter = Prefilter(
+        tokens, catalog.retired_segments(), confirm=candidates.byte_pattern(), split=candidates.split
+    )
     return prefilter, candidates
 
 

@@ -50,3 +50,18 @@ def test_many_escapes_cost_one_window_each() -> None:
     """A file full of escapes is searched window by window, and a segment after them is found."""
     text = r'"\x74\x74\x74"' * 20000 + r' "\x74enant"'
     assert FIND.offsets(text)[-1] == text.index(r"\x74enant")
+
+
+def test_a_segment_split_across_concatenated_literals_is_found_behind_its_gate():
+    from flexmigrate.codemods.escaped import SplitSegments
+
+    split = SplitSegments(["tenant"], ["backup/t"])
+    for text in (
+        '"/backup/t" "enant/restores"',
+        "f'/backup/ten'  # wrapped\n    f'ant/{r}'",
+        '"/backup/tenan"\n"t/snapshots"',
+    ):
+        assert split.search(text) and split.search(text.encode()), text
+        assert split.offsets(text) == [text.index("backup/") + len("backup/")]
+    for text in ('"/backup/tenant"', '"/backup/te" + x + "nant"', '"/v1/t" "enant"', '"backup/t" "ennant"'):
+        assert not split.search(text), text

@@ -23,9 +23,9 @@ traced) is not reported for a Flex call: a complete Flex call is never reported.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from typing import Iterator
+import libcst as cst
 
 from flexmigrate.codemods.context import ModuleContext
 from flexmigrate.codemods.rules.legacy_fields import v1_only_reads
@@ -108,12 +108,23 @@ def _retired_path_flex_version(ctx: ModuleContext, findings: Sequence[Finding]) 
 
 
 def _names_retired_version(ctx: ModuleContext, call) -> bool:
-    """Whether the sending call's own text spells a media type of a retired version."""
+    """Whether the sending call's own text, or the body of a function of this module that the call's
+    arguments call (``headers=helper()``), spells a media type of a retired version."""
     if call.call is None:
         return False
     start, end = ctx.span(call.call)
-    text = ctx.source[start:end]
-    return any(ctx.catalog.media_type(v) in text for v in ctx.catalog.old_versions - ctx.catalog.new_versions)
+    texts = [ctx.source[start:end]]
+    helpers = {
+        arg.value.func.value
+        for arg in call.call.args
+        if isinstance(arg.value, cst.Call) and isinstance(arg.value.func, cst.Name)
+    }
+    for stmt in ctx.module.body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value in helpers:
+            a, b = ctx.span(stmt)
+            texts.append(ctx.source[a:b])
+    retired = [ctx.catalog.media_type(v) for v in ctx.catalog.old_versions - ctx.catalog.new_versions]
+    return any(t in text for t in retired for text in texts)
 
 
 def check_flex_reads(ctx: ModuleContext) -> Iterator[Finding]:
