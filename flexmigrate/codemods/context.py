@@ -127,15 +127,10 @@ class ModuleContext:
         of_call: EndpointCall | None = None,
     ) -> Finding:
         """A finding located at ``node``; ``of_call`` names the endpoint call it belongs to."""
-        start, end = self.span(node)
-        line, col = self.line_col(start)
-        end_line, end_col = self.line_col(end)
-        finding = Finding(
+        finding = Finding.spanning(
+            self._lines,
+            *self.span(node),
             path=self.path,
-            line=line,
-            column=col,
-            end_line=end_line,
-            end_column=end_col,
             rule=rule,
             message=message,
             fix=fix if edits or fix is FixKind.MANUAL else FixKind.MANUAL,

@@ -327,9 +327,6 @@ def analyse_terraform(
         for site in mine:
             if not site.edits and site.problem is None and blocker is None:
                 continue  # nothing to change here (an already migrated reference that reads well)
-            start, end = to_char(site.start), to_char(site.end)
-            line, col = lines.line_col(start)
-            end_line, end_col = lines.line_col(end)
             rule, fix, message, edits = site.rule, FixKind.SAFE, site.message, ()
             if blocker is None:
                 edits = tuple(Edit(to_char(a), to_char(b), t) for a, b, t in site.edits)
@@ -342,12 +339,11 @@ def analyse_terraform(
                     f"{site.message}; held back: {blocker}; a data source is migrated whole or not at all"
                 )
             findings.append(
-                Finding(
+                Finding.spanning(
+                    lines,
+                    to_char(site.start),
+                    to_char(site.end),
                     path=path,
-                    line=line,
-                    column=col,
-                    end_line=end_line,
-                    end_column=end_col,
                     rule=rule,
                     message=message,
                     fix=fix,

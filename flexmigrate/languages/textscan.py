@@ -237,15 +237,12 @@ def text_findings(text: str, path: str, catalog: Catalog, language: str) -> list
     lines = LineIndex(text)
     out = []
     for match in scan_text(text, catalog):
-        line, col = lines.line_col(match.start)
-        end_line, end_col = lines.line_col(match.end)
         out.append(
-            Finding(
+            Finding.spanning(
+                lines,
+                match.start,
+                match.end,
                 path=path,
-                line=line,
-                column=col,
-                end_line=end_line,
-                end_column=end_col,
                 rule=match.rule,
                 message=match.message,
                 fix=FixKind.MANUAL,

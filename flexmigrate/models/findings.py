@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from flexmigrate.models.lines import LineIndex
+
 
 class FixKind(str, Enum):
     """How a finding may be fixed (ruff's vocabulary)."""
@@ -68,6 +70,13 @@ class Finding:
     language: str | None = field(default=None, compare=False)
     # The repository the file belongs to, in a report merged from many (``flexmigrate merge``).
     repository: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def spanning(cls, lines: LineIndex, start: int, end: int, **fields) -> "Finding":
+        """A finding over the text offsets ``start``..``end`` (its lines and columns from ``lines``)."""
+        line, column = lines.line_col(start)
+        end_line, end_column = lines.line_col(end)
+        return cls(line=line, column=column, end_line=end_line, end_column=end_column, **fields)
 
     @property
     def fixable(self) -> bool:
