@@ -15,7 +15,7 @@ are never touched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from typing import Iterator, Mapping
 
 import libcst as cst
@@ -63,58 +63,50 @@ def _wrappers(catalog: Catalog) -> dict[str, Wrapper]:
     eco = ecosystems(catalog)
     out: dict[str, Wrapper] = {}
     for fn in eco.pulumi:
+        pulumi = partial(
+            Wrapper,
+            family="Pulumi",
+            codes=("FM621", "FM622", "FM623"),
+            endpoint=fn.endpoint,
+            attributes={**fn.attributes, **fn.equivalents},
+            results=fn.results_attributes,
+            positional=0,
+            needs=f"pulumi-mongodbatlas >= {eco.pulumi_flex_since}",
+            group=fn.old,
+            strict=True,
+        )
         for old, new in fn.names.items():
-            if new is None:
-                continue
-            called = old.startswith("get_")
-            out[f"{eco.pulumi_module}.{old}"] = Wrapper(
-                "Pulumi",
-                ("FM621", "FM622", "FM623"),
-                f"{eco.pulumi_module}.{old}",
-                f"{eco.pulumi_module}.{new}",
-                fn.endpoint,
-                fn.arguments if called else None,
-                {**fn.attributes, **fn.equivalents},
-                fn.results_attributes,
-                0,
-                f"pulumi-mongodbatlas >= {eco.pulumi_flex_since}",
-                fn.old,
-                strict=True,
-            )
+            if new is not None:
+                qualified = f"{eco.pulumi_module}.{old}"
+                called = old.startswith("get_")  # the functions; the others are result classes
+                out[qualified] = pulumi(
+                    old=qualified,
+                    new=f"{eco.pulumi_module}.{new}",
+                    arguments=fn.arguments if called else None,
+                )
     for construct in eco.cdktf:
         old_module = f"{eco.cdktf_package}.{construct.old_module}"
         new_module = f"{eco.cdktf_package}.{construct.new_module}"
-        main = min(construct.classes, key=len)
-        for old, new in construct.classes.items():
-            if new is None:
-                continue
-            called = old in (main, f"{main}Config")
-            out[f"{old_module}.{old}"] = Wrapper(
-                "CDKTF",
-                ("FM631", "FM632", "FM633"),
-                f"{old_module}.{old}",
-                f"{new_module}.{new}",
-                construct.endpoint,
-                construct.arguments if called else None,
-                {**construct.attributes, **construct.equivalents} if old == main else {},
-                construct.results_attributes,
-                2 if old == main else 0,
-                f"cdktf-cdktf-provider-mongodbatlas >= {eco.cdktf_flex_since}",
-                construct.old_module,
-            )
-        out[old_module] = Wrapper(
-            "CDKTF",
-            ("FM631", "FM632", "FM633"),
-            old_module,
-            new_module,
-            construct.endpoint,
-            None,
-            {},
-            None,
-            0,
-            f"cdktf-cdktf-provider-mongodbatlas >= {eco.cdktf_flex_since}",
-            construct.old_module,
+        cdktf = partial(
+            Wrapper,
+            family="CDKTF",
+            codes=("FM631", "FM632", "FM633"),
+            endpoint=construct.endpoint,
+            results=construct.results_attributes,
+            needs=f"cdktf-cdktf-provider-mongodbatlas >= {eco.cdktf_flex_since}",
+            group=construct.old_module,
         )
+        main = min(construct.classes, key=len)  # the construct; the others are its config and results
+        for old, new in construct.classes.items():
+            if new is not None:
+                out[f"{old_module}.{old}"] = cdktf(
+                    old=f"{old_module}.{old}",
+                    new=f"{new_module}.{new}",
+                    arguments=construct.arguments if old in (main, f"{main}Config") else None,
+                    attributes={**construct.attributes, **construct.equivalents} if old == main else {},
+                    positional=2 if old == main else 0,  # scope, id
+                )
+        out[old_module] = cdktf(old=old_module, new=new_module, arguments=None, attributes={}, positional=0)
     return out
 
 
