@@ -12,11 +12,14 @@ regenerate or upgrade the client, then move the call.
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Iterator
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
+from flexmigrate.catalog import Catalog
 from flexmigrate.catalog.ecosystems import GeneratedApi, ecosystems
 from flexmigrate.codemods.context import ModuleContext
 from flexmigrate.codemods.rules.flow import binding
@@ -94,6 +97,19 @@ def _api_of(ctx, receiver, method, apis, instances, class_of) -> GeneratedApi | 
         return next((a for a in candidates if a.old_class == name), None)
     # Not traced (``self.api.get_backup_tenant_restore(...)``): a method name that only the shared-tier
     # APIs have still says which one it is, in a module that uses those APIs.
-    if len(candidates) == 1 and any(part in method for part in ("tenant", "shared_cluster")):
+    if len(candidates) == 1 and set(method.split("_")) & _retired_words(ctx.catalog):
         return candidates[0]
     return None
+
+
+@cache
+def _retired_words(catalog: Catalog) -> frozenset[str]:
+    """Words of the retired operation names that no replacement name has (``tenant``, ``shared``):
+    a generated method whose name holds one belongs to a retired API."""
+
+    def words(names) -> set[str]:
+        return {w.lower() for name in names for w in re.findall(r"[A-Z]?[a-z]+", name)}
+
+    return frozenset(
+        words(n for ep in catalog for n in ep.old.names) - words(n for ep in catalog for n in ep.new.names)
+    )
