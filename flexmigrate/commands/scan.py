@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import re
 import sys
@@ -20,7 +21,21 @@ from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ConfigE
 from flexmigrate.scan.config import find_config, read_config
 from flexmigrate.scan.pipeline import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, scan, scan_stdin
 
-FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit", "markdown", "html")
+# Output format -> (module of flexmigrate.report, function); imported only when chosen.
+RENDERERS = {
+    "text": ("scan_text", "render_text"),
+    "concise": ("scan_text", "render_concise"),
+    "json": ("scan_json", "render_json"),
+    "jsonl": ("scan_json", "render_jsonl"),
+    "sarif": ("scan_sarif", "render_sarif"),
+    "github": ("scan_github", "render_github"),
+    "gitlab": ("scan_gitlab", "render_gitlab"),
+    "junit": ("scan_junit", "render_junit"),
+    "markdown": ("scan_audit", "render_markdown"),
+    "html": ("scan_audit", "render_html"),
+    "statistics": ("scan_text", "render_statistics"),
+}
+FORMATS = tuple(f for f in RENDERERS if f != "statistics")
 
 
 def _shard(value: str) -> tuple[int, int]:
@@ -269,40 +284,13 @@ def emit(result: ScanResult, args: argparse.Namespace) -> None:
 
 
 def _emit(result: ScanResult, args: argparse.Namespace) -> None:
-    from flexmigrate.report import (
-        scan_audit,
-        scan_github,
-        scan_gitlab,
-        scan_json,
-        scan_junit,
-        scan_sarif,
-        scan_text,
-    )
-
+    # ``--statistics`` replaces the per-finding lines of the text formats.
+    fmt = "statistics" if args.statistics and args.format in ("text", "concise") else args.format
+    module, function = RENDERERS[fmt]
+    render = getattr(importlib.import_module(f"flexmigrate.report.{module}"), function)
     out = _open_output(args.output, "w") if args.output else sys.stdout
     try:
-        if args.format == "json":
-            scan_json.render_json(result, out)
-        elif args.format == "sarif":
-            scan_sarif.render_sarif(result, out)
-        elif args.format == "github":
-            scan_github.render_github(result, out)
-        elif args.format == "jsonl":
-            scan_json.render_jsonl(result, out)
-        elif args.format == "gitlab":
-            scan_gitlab.render_gitlab(result, out)
-        elif args.format == "junit":
-            scan_junit.render_junit(result, out)
-        elif args.format == "markdown":
-            scan_audit.render_markdown(result, out)
-        elif args.format == "html":
-            scan_audit.render_html(result, out)
-        elif args.statistics:
-            scan_text.render_statistics(result, out)
-        elif args.format == "concise":
-            scan_text.render_concise(result, out)
-        else:
-            scan_text.render_text(result, out)
+        render(result, out)
     finally:
         if args.output:
             out.close()
