@@ -179,9 +179,6 @@ class Ecosystems:
             names.update(part for name in call.old for part in name.split("."))
         return tuple(sorted(names))
 
-    def terraform_data_source(self, name: str) -> TerraformDataSource | None:
-        return next((ds for ds in self.terraform if ds.old == name), None)
-
     def cli_command(self, group: str, name: str) -> CliCommand | None:
         return next((c for c in self.cli if c.old_group == group and name in c.old_names), None)
 

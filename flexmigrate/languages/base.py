@@ -43,7 +43,6 @@ class Language:
     may_hold_text: Callable[[str], bool] | None = field(default=None, repr=False)
     # ``(text, path, policy, fix) -> FixOutcome``; raises NotParsable.
     run: Callable[[str, str, FixPolicy, bool], FixOutcome] | None = field(default=None, repr=False)
-    fixes: bool = False  # whether it ever offers an edit (documentation, tests)
 
     def claims(self, name: str) -> bool:
         lowered = name.lower()

@@ -263,4 +263,4 @@ def _may_hold(raw: bytes) -> bool:
     return python_may_hold(raw) or text_prefilter(load_catalog()).may_match(raw)
 
 
-NOTEBOOK = Language(name="notebook", suffixes=(".ipynb",), may_hold=_may_hold, run=_run, fixes=True)
+NOTEBOOK = Language(name="notebook", suffixes=(".ipynb",), may_hold=_may_hold, run=_run)

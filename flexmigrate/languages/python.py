@@ -111,5 +111,4 @@ PYTHON = Language(
     may_hold=may_hold,
     may_hold_text=may_hold_call,
     run=run_python,
-    fixes=True,
 )

@@ -395,4 +395,4 @@ def _may_hold(raw: bytes) -> bool:
     return text_prefilter(load_catalog()).may_match(raw)
 
 
-TERRAFORM = Language(name="terraform", suffixes=(".tf",), may_hold=_may_hold, run=_run, fixes=True)
+TERRAFORM = Language(name="terraform", suffixes=(".tf",), may_hold=_may_hold, run=_run)
