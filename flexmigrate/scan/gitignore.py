@@ -20,17 +20,44 @@ from pathspec import GitIgnoreSpec
 
 __all__ = ["IgnoreRules", "Rules"]
 
-# (the folder a pattern file's paths are relative to, its compiled patterns), weakest first.
-Rules = tuple[tuple[str, GitIgnoreSpec], ...]
+
+@dataclass(frozen=True)
+class _Spec:
+    """One ignore file's patterns, and all of them as one regex: most paths match none, and one
+    search says so (pathspec tries each pattern in turn: about 50 searches a file for a real
+    ``.gitignore``, 1.9 s of a 2.4 s scan of mongodb/mongodb-atlas-cli)."""
+
+    patterns: GitIgnoreSpec
+    any: re.Pattern[str] | None
+
+    def check(self, rel: str) -> bool | None:
+        if self.any is not None and not self.any.search(rel):
+            return None
+        return self.patterns.check_file(rel).include
 
 
-def _spec(path: Path) -> GitIgnoreSpec | None:
+# (the folder a pattern file's paths are relative to, its patterns), weakest first.
+Rules = tuple[tuple[str, _Spec], ...]
+_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _spec(path: Path) -> _Spec | None:
     try:
         lines = path.read_text("utf-8", errors="replace").splitlines()
     except OSError:
         return None
     lines = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    return GitIgnoreSpec.from_lines(lines) if lines else None
+    if not lines:
+        return None
+    spec = GitIgnoreSpec.from_lines(lines)
+    regexes = [getattr(p, "regex", None) for p in spec.patterns]
+    try:
+        combined = re.compile(
+            "|".join(f"(?:{_GROUP.sub('(?:', r.pattern)})" for r in regexes if r is not None)
+        )
+    except (re.error, AttributeError, TypeError):
+        combined = None  # pathspec's own matching alone
+    return _Spec(spec, combined)
 
 
 def _repository(start: Path) -> Path | None:
@@ -68,7 +95,7 @@ class IgnoreRules:
     def for_root(cls, root: Path) -> "IgnoreRules":
         root = root.resolve()
         repo = _repository(root)
-        rules: list[tuple[str, GitIgnoreSpec]] = []
+        rules: list[tuple[str, _Spec]] = []
         if repo is not None:
             candidates = [_global_excludes(), repo / ".git" / "info" / "exclude"]
             for file in candidates:
@@ -99,7 +126,7 @@ class IgnoreRules:
             rel = os.path.relpath(path, base).replace(os.sep, "/")
             if rel.startswith("../"):
                 continue
-            result = spec.check_file(rel + "/" if is_dir else rel).include
+            result = spec.check(rel + "/" if is_dir else rel)
             if result is not None:
                 verdict = result
         return bool(verdict)
