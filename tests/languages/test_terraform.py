@@ -267,3 +267,31 @@ def test_a_retired_url_in_terraform_is_reported(tmp_path: Path) -> None:
     )
     ((finding,),) = [scan([tmp_path]).findings]
     assert (finding.rule, finding.line, finding.language) == ("FM601", 2, "terraform")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if CASES[c][0] != CASES[c][1]])
+def test_the_fixed_module_is_in_terraform_fmt_style(tmp_path: Path, case: str) -> None:
+    """The real ``terraform fmt`` agrees with the fixer's alignment (skips where terraform is absent)."""
+    import shutil
+    import subprocess
+
+    terraform = shutil.which("terraform") or shutil.which("tofu")
+    if terraform is None:
+        pytest.skip(
+            "terraform (or tofu) is not installed; the alignment is then checked by the after files only"
+        )
+    before, _ = CASES[case]
+    _write(tmp_path, before)
+    unformatted = {
+        name
+        for name in before
+        if name.endswith(".tf")
+        and subprocess.run([terraform, "fmt", "-check", str(tmp_path / name)], capture_output=True).returncode
+    }
+    scan([tmp_path], FIX)
+    for name in before:
+        if name.endswith(".tf") and name not in unformatted:
+            done = subprocess.run(
+                [terraform, "fmt", "-check", "-diff", str(tmp_path / name)], capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stdout
