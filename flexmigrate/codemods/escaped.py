@@ -8,6 +8,7 @@ backslash, which ``re`` scans for fast), then the full pattern only in a window 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import AnyStr, Iterable, Iterator
 
@@ -64,9 +65,9 @@ class EscapedSegments:
         if not all(s.isascii() for s in self.segments):
             raise ValueError("retired segments are ASCII path words")
         self.window = _LONGEST_LETTER * max((len(s) for s in self.segments), default=0)
-        full, starts = _full(self.segments), _starts(self.segments)
-        self._text = (re.compile(starts), re.compile(full)) if self.segments else None
-        self._bytes = (re.compile(starts.encode()), re.compile(full.encode())) if self.segments else None
+        # The full pattern (every letter in every escape form) takes a tenth of a second to compile
+        # and is needed only once an escape is found, so each form is compiled on first use.
+        self._sources = (_starts(self.segments), _full(self.segments)) if self.segments else None
 
     def offsets(self, data: AnyStr) -> list[int]:
         """Where an escaped segment begins in ``data`` (text or bytes), in order."""
@@ -77,10 +78,11 @@ class EscapedSegments:
         return any(True for _ in self._find(data, first=True))
 
     def _find(self, data: AnyStr, *, first: bool) -> Iterator[int]:
-        patterns = self._bytes if isinstance(data, bytes) else self._text
-        if patterns is None or ("\\" if isinstance(data, str) else b"\\") not in data:
+        if self._sources is None or ("\\" if isinstance(data, str) else b"\\") not in data:
             return
-        starts, full = patterns
+        as_bytes = isinstance(data, bytes)
+        starts = _compiled(self._sources[0], as_bytes)
+        full = None
         # A match around an escape lies within ``window`` of it: the windows of nearby escapes are
         # merged, so text dense with escapes is searched once and a lone escape costs one window.
         lo = hi = -1
@@ -89,6 +91,7 @@ class EscapedSegments:
                 hi = hit.end() + self.window
                 continue
             if lo >= 0:
+                full = full or _compiled(self._sources[1], as_bytes)
                 for match in full.finditer(data, lo, hi):
                     yield match.start()
                     if first:
@@ -118,9 +121,7 @@ class SplitSegments:
             for seg in sorted(set(segments))
             for i in range(1, len(seg))
         ]
-        pattern = "|".join(alternatives) if alternatives and self.gates else None
-        self._text = re.compile(pattern) if pattern else None
-        self._bytes = re.compile(pattern.encode()) if pattern else None
+        self._source = "|".join(alternatives) if alternatives and self.gates else None
 
     def offsets(self, data: AnyStr) -> list[int]:
         """Where a split segment begins in ``data``, in order."""
@@ -130,10 +131,16 @@ class SplitSegments:
         return any(True for _ in self._matches(data))
 
     def _matches(self, data: AnyStr) -> Iterator[re.Match]:
-        pattern = self._bytes if isinstance(data, bytes) else self._text
-        if pattern is None:
+        if self._source is None:
             return
-        gates = [g.encode() for g in self.gates] if isinstance(data, bytes) else list(self.gates)
+        as_bytes = isinstance(data, bytes)
+        gates = [g.encode() for g in self.gates] if as_bytes else list(self.gates)
         if not any(g in data for g in gates):
             return
-        yield from pattern.finditer(data)
+        yield from _compiled(self._source, as_bytes).finditer(data)
+
+
+@functools.cache
+def _compiled(source: str, as_bytes: bool) -> re.Pattern:
+    """``source`` compiled for text or for bytes, once per process, when first needed."""
+    return re.compile(source.encode() if as_bytes else source)

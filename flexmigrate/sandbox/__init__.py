@@ -10,8 +10,23 @@ and by tests only; the checker talks to it over HTTP like to Atlas.
         sandbox.base_url, sandbox.credentials, sandbox.dataset
 """
 
-from flexmigrate.sandbox.config import Credentials, DriftRule, FaultConfig, SandboxConfig, load_config_file
-from flexmigrate.sandbox.runner import RunningSandbox, serve_forever, serve_in_background
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# What this package exports, and the module each name lives in: imported on first use, so that
+# ``flexmigrate scan`` (whose parser registers the sandbox command) never loads the server.
+_EXPORTS = {
+    "Credentials": "config",
+    "DriftRule": "config",
+    "FaultConfig": "config",
+    "SandboxConfig": "config",
+    "load_config_file": "config",
+    "RunningSandbox": "runner",
+    "serve_forever": "runner",
+    "serve_in_background": "runner",
+}
 
 __all__ = [
     "Credentials",
@@ -23,3 +38,9 @@ __all__ = [
     "serve_forever",
     "serve_in_background",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

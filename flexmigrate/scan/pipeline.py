@@ -11,14 +11,16 @@ import fnmatch
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from itertools import repeat
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from flexmigrate.catalog import load_catalog
 from flexmigrate.catalog.ecosystems import ecosystems
 
-from flexmigrate.languages import Language, NotParsable, language_for
+from flexmigrate.languages import LANGUAGES, Language, NotParsable, language_for
 from flexmigrate.languages.base import with_language
 from flexmigrate.languages.generated import generated_marker
 from flexmigrate.languages.prefilter import any_chunk
@@ -35,6 +37,11 @@ __all__ = ["FileResult", "ScanOptions", "ScanResult", "process_file", "scan"]
 # more than they save (starting one and importing libcst takes about a quarter of a second).
 PARALLEL_THRESHOLD = 24
 PARALLEL_BYTES = 64 * 1024
+# Files are read and filtered in batches of this many; from this many files in a run, the batches
+# are spread over the worker processes too (measured: ten copies of the standard library, 18,000
+# files, spend 1.3 s of a 2.3 s scan in the byte stage on one core).
+TRIAGE_BATCH = 128
+PARALLEL_TRIAGE = 1024
 # Files larger than this are not analysed (``--max-file-size``; 0: no limit).  The largest
 # hand-written modules are well below it; generated ones above it are better regenerated.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -208,6 +215,54 @@ def _write_target(path: Path, roots: tuple[Path, ...]) -> Path | None:
     return None
 
 
+class Triaged(NamedTuple):
+    """A file that the first look found needs more than a clean result."""
+
+    index: int  # its place in the run's list of files
+    settled: FileResult | None = None  # over --max-file-size: reported, or clean, without analysis
+    raw: bytes | None = None  # a candidate's bytes (``None``: unreadable; ``process_file`` says why)
+    generated: bool = False  # left out of the run by --exclude-generated
+
+
+def triage_batch(paths: Sequence[Path], start: int, options: ScanOptions) -> list[Triaged]:
+    """Read each of ``paths`` (numbered from ``start``) and put it through both filter stages.
+
+    Only the files that are not simply clean come back, so a worker sends little over its pipe:
+    on a large tree almost every file stops at the byte stage.
+    """
+    found = []
+    for index, path in enumerate(paths, start):
+        too_large = _too_large(path, options)
+        if too_large is not None:
+            found.append(Triaged(index, settled=too_large))
+            continue
+        try:
+            raw: bytes | None = path.read_bytes()
+        except OSError:
+            raw = None  # process_file reads again and reports the error
+        if options.exclude_generated and raw is not None and _generated(raw):
+            found.append(Triaged(index, generated=True))
+        elif raw is None or worth_parsing(raw, options, file_language(path)):
+            found.append(Triaged(index, raw=raw))
+    return found
+
+
+def warm_filters() -> None:
+    """Build every file type's filters now, so that forked workers inherit them built."""
+    for language in LANGUAGES:
+        language.may_hold(b"")
+
+
+def _triage_jobs(options: ScanOptions, count: int) -> int:
+    """Worker processes for the triage: one per core once the tree is large enough that reading
+    and filtering it costs more than starting them."""
+    if count < PARALLEL_TRIAGE:
+        return 1
+    if options.jobs is not None:
+        return max(1, options.jobs)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def _jobs(options: ScanOptions, count: int, size: int) -> int:
     if options.jobs is not None:
         return max(1, options.jobs)
@@ -243,49 +298,66 @@ def scan(
             globs = ", ".join(options.include)
             unmatched = tuple((Path(p), f"holds no file matching --include {globs}") for p in paths)
         found = replace(found, files=kept)
-    # Both filter stages run here, in the parent, so only files worth parsing are shipped to workers.
-    candidates: list[tuple[Path, bytes | None]] = []
+    files = found.files
     results: dict[Path, FileResult] = {}
+    candidates: list[tuple[Path, bytes | None]] = []
     generated: set[Path] = set()
-    total = len(found.files)
+    total = len(files)
     found_so_far = 0
+    looked = 0
 
     def tick() -> None:
         if progress is not None:
-            progress(len(results), total, found_so_far)
+            progress(looked, total, found_so_far)
 
-    for path in found.files:
-        too_large = _too_large(path, options)
-        if too_large is not None:
-            results[path] = too_large
-            continue
-        try:
-            raw: bytes | None = path.read_bytes()
-        except OSError:
-            raw = None  # process_file reads again and reports the error
-        if options.exclude_generated and raw is not None and _generated(raw):
-            generated.add(path)
-            results[path] = FileResult(path)
-        elif raw is None or worth_parsing(raw, options, file_language(path)):
-            candidates.append((path, raw))
+    with ExitStack() as stack:
+        pools: list[ProcessPoolExecutor] = []
+
+        def pool(workers: int) -> ProcessPoolExecutor:
+            """One pool for both stages, started on first need; the filters are built first, so
+            forked workers inherit them."""
+            if not pools:
+                warm_filters()
+                pools.append(stack.enter_context(ProcessPoolExecutor(max_workers=workers)))
+            return pools[0]
+
+        # Stage one, triage: read every file and put it through both filter stages, in batches;
+        # on a large tree the batches go to every core, and only what needs more comes back.
+        batches = [(files[i : i + TRIAGE_BATCH], i) for i in range(0, total, TRIAGE_BATCH)]
+        triage_jobs = _triage_jobs(options, total)
+        if triage_jobs > 1:
+            outcomes: Iterable[list[Triaged]] = pool(triage_jobs).map(
+                triage_batch, [b for b, _ in batches], [i for _, i in batches], repeat(options)
+            )
         else:
-            results[path] = FileResult(path)
-        if len(results) % 256 == 0:
+            outcomes = (triage_batch(batch, start, options) for batch, start in batches)
+        for (batch, _), triaged in zip(batches, outcomes):
+            looked += len(batch)  # a candidate counts as looked at once it is analysed
+            for item in triaged:
+                path = files[item.index]
+                if item.generated:
+                    generated.add(path)
+                elif item.settled is not None:
+                    results[path] = item.settled
+                else:
+                    candidates.append((path, item.raw))
+                    looked -= 1
             tick()
-    jobs = _jobs(options, len(candidates), sum(len(r) for _, r in candidates if r is not None))
-    paths = [p for p, _ in candidates]
-    contents = [r for _, r in candidates]
-    tick()
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for res in pool.map(process_file, paths, [options] * len(paths), contents, chunksize=4):
-                results[res.path] = res
-                found_so_far += len(res.findings)
-                tick()
-    else:
-        for path, raw in candidates:
-            results[path] = process_file(path, options, raw)
-            found_so_far += len(results[path].findings)
+
+        # Stage two: the candidates' analysis, in parallel once there is enough of it.
+        jobs = _jobs(options, len(candidates), sum(len(r) for _, r in candidates if r is not None))
+        paths = [p for p, _ in candidates]
+        contents = [r for _, r in candidates]
+        if jobs > 1:
+            analysed: Iterable[FileResult] = pool(jobs).map(
+                process_file, paths, repeat(options), contents, chunksize=4
+            )
+        else:
+            analysed = (process_file(path, options, raw) for path, raw in candidates)
+        for res in analysed:
+            results[res.path] = res
+            found_so_far += len(res.findings)
+            looked += 1
             tick()
     problems = unmatched or (
         ()
@@ -294,7 +366,7 @@ def scan(
     )
     unreadable = [FileResult(path, error=reason) for path, reason in found.broken]
     return ScanResult(
-        files=[*(results[p] for p in found.files if p not in generated), *unreadable],
+        files=[*(results.get(p) or FileResult(p) for p in files if p not in generated), *unreadable],
         missing=found.missing,
         problems=problems,
     )
