@@ -61,6 +61,7 @@ class Settings:
     baseline: Path | None = None
     output_format: str = "text"
     output: Path | None = None
+    json_report: Path | None = None  # a JSON report written beside the chosen format
     show_ids: bool = False
     progress: bool = True
 

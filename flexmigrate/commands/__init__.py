@@ -20,6 +20,7 @@ from flexmigrate.models.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Usag
 SUBCOMMANDS = (
     "flexmigrate.commands.scan",
     "flexmigrate.commands.merge",
+    "flexmigrate.commands.report",
     "flexmigrate.commands.check",
     "flexmigrate.commands.sandbox",
     "flexmigrate.commands.catalog",

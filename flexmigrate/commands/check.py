@@ -144,6 +144,12 @@ def register(subparsers: Any) -> None:
     out = p.add_argument_group("output")
     out.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
     out.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
+    out.add_argument(
+        "--json-report",
+        type=Path,
+        metavar="FILE",
+        help="also write the JSON report to FILE (for 'flexmigrate report'), whatever --format shows",
+    )
     out.add_argument("--show-ids", action="store_true", help="one row per ID in text and markdown reports")
     out.add_argument("--no-progress", action="store_true", help="no live progress display")
     out.add_argument("-v", "--verbose", action="count", default=0, help="log requests and retries to stderr")

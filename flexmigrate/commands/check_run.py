@@ -115,6 +115,7 @@ def build_settings(args: argparse.Namespace, catalog: Catalog, cwd: Path) -> Set
             "baseline": args.baseline,
             "output_format": args.output_format,
             "output": args.output,
+            "json_report": args.json_report,
             "show_ids": args.show_ids,
             "progress": not args.no_progress,
         },
@@ -230,6 +231,14 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise _usage(f"cannot write --output {settings.output}: {exc.strerror}") from None
     renderer = _renderer(settings, out)
+    extra = None
+    if settings.json_report is not None:
+        try:
+            extra = Output(settings.json_report, atomic=False)
+        except OSError as exc:
+            out.discard()
+            raise _usage(f"cannot write --json-report {settings.json_report}: {exc.strerror}") from None
+    outputs = [o for o in (out, extra) if o is not None]
     progress = None
     if settings.progress and sys.stderr.isatty():
         progress = ProgressDisplay(sys.stderr)
@@ -240,7 +249,8 @@ def run(args: argparse.Namespace) -> int:
                 settings.record, redactor, {"group_id": settings.group_id, "base_url": base_url}
             )
         except OSError as exc:
-            out.discard()
+            for o in outputs:
+                o.discard()
             raise _usage(f"cannot write --record {settings.record}: {exc.strerror}") from None
     try:
         summary = asyncio.run(
@@ -253,21 +263,23 @@ def run(args: argparse.Namespace) -> int:
                 buckets,
                 known,
                 judges,
-                Tee(progress, renderer),
+                Tee(progress, renderer, JsonRenderer(extra.stream) if extra is not None else None),
                 seed,
                 recorder,
                 baseline,
             )
         )
     except CheckAborted as exc:
-        out.discard()
+        for o in outputs:
+            o.discard()
         raise _usage(redactor.text(str(exc))) from None
     finally:
         if recorder is not None:
             recorder.close()
         if baseline is not None:
             baseline.close()
-    out.close()
+    for o in outputs:
+        o.close()
     return summary.exit_code
 
 

@@ -1,14 +1,18 @@
-"""``flexmigrate demo``: the whole job on the built-in sample codebase and the local sandbox.
+"""``flexmigrate demo``: the whole job on the built-in sample project and the local sandbox, offline.
 
-1. copy the sample codebase (``flexmigrate/samples/restore_tool``) to a working folder;
-2. ``scan`` it, show ``fix --diff``, apply the safe fixes to the copy, ``scan`` what remains;
-3. start the Atlas sandbox on a free loopback port and run ``check`` against it, so the parity
-   report shows what a team would see before switching; then once more with the sandbox's drift
-   injection on, to show what a difference looks like.  The demo fails (exit 2) if the first check
-   does not prove parity or the second does not catch the drift.
+1. copy the sample project (``flexmigrate/samples/restore_tool``: hand-written HTTP in Python, a
+   Pulumi program, a Terraform module, a notebook, a runbook with curl and the Atlas CLI, a CI
+   workflow, a script running the Atlas CLI) to a folder, and say where;
+2. ``scan`` it, show ``fix --diff``, apply the safe fixes to the copy;
+3. start the Atlas sandbox on a free loopback port and run ``check`` against it, then once more
+   with drift injected into the Flex answers, which must be caught;
+4. write the readiness report (``flexmigrate report``) beside the copy and end with a summary:
+   what was migrated, what needs a human and why (file and line), what the check proved, and the
+   next command to run on one's own code.
 
-The packaged sample is never modified.  Sandbox credentials are test values of the sandbox's own;
-they reach the checker through the environment, as real credentials would.
+Each step states what it must show; the demo exits 2 naming the first that did not.  The packaged
+sample is never modified.  Sandbox credentials are the sandbox's own test values; they reach the
+checker through the environment, as real credentials would.
 """
 
 from __future__ import annotations
@@ -18,21 +22,22 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from flexmigrate.models.exits import EXIT_ERROR, EXIT_OK
+from flexmigrate.models.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 SAMPLE = "restore_tool"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="run scan, fix and check on the built-in sample and the local sandbox")
-    p.add_argument(
-        "--workdir", metavar="DIR", help="copy the sample here and keep it (default: a temporary folder)"
+    p = sub.add_parser(
+        "demo", help="scan, fix and check the built-in sample project against the local sandbox (offline)"
     )
+    p.add_argument("--workdir", metavar="DIR", help="copy the sample here (default: a new temporary folder)")
     p.add_argument("--seed", type=int, default=7, help="sandbox data and sample seed (default: 7)")
     p.add_argument("--skip-check", action="store_true", help="only scan and fix the sample")
     p.set_defaults(func=run)
@@ -46,22 +51,12 @@ def _heading(text: str) -> None:
 
 
 def copy_sample(dest: Path) -> Path:
-    """Copy the packaged sample codebase into ``dest`` and return the copy's folder."""
+    """Copy the packaged sample project into ``dest`` and return the copy's folder."""
     target = dest / SAMPLE
     source = resources.files("flexmigrate").joinpath("samples", SAMPLE)
     with resources.as_file(source) as src:
         shutil.copytree(src, target, dirs_exist_ok=True)
     return target
-
-
-@contextmanager
-def _workdir(path: str | None) -> Iterator[Path]:
-    if path:
-        Path(path).mkdir(parents=True, exist_ok=True)
-        yield Path(path)
-    else:
-        with tempfile.TemporaryDirectory(prefix="flexmigrate-demo-") as tmp:
-            yield Path(tmp)
 
 
 @contextmanager
@@ -78,7 +73,16 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _check_against_sandbox(seed: int, *, drift: tuple = (), title: str = "") -> int:
+class DemoFailed(Exception):
+    """A step did not show what it must."""
+
+
+def _expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise DemoFailed(what)
+
+
+def _check_against_sandbox(seed: int, report: Path, *, drift: tuple = (), title: str = "") -> int:
     """Start a sandbox (with ``drift`` rules, if any) and run ``flexmigrate check`` against it."""
     from flexmigrate.commands import run as main
     from flexmigrate.sandbox import SandboxConfig, serve_in_background
@@ -106,34 +110,132 @@ def _check_against_sandbox(seed: int, *, drift: tuple = (), title: str = "") -> 
                     "--seed",
                     str(seed),
                     "--no-progress",
+                    "--json-report",
+                    str(report),
                 ]
             )
 
 
-def run(args: argparse.Namespace) -> int:
-    from flexmigrate.commands import run as main
+def _digest(report: Path):
+    from flexmigrate.report.check_digest import digest_check
+    from flexmigrate.report.check_json import read_report
 
-    with _workdir(args.workdir) as work:
-        code_dir = copy_sample(work)
-        target = str(code_dir)
-        _heading("1. scan: calls of retired endpoints in the sample codebase")
-        main(["scan", target])
-        _heading("2. fix --diff: what the safe fixes change")
-        main(["fix", "--diff", target])
-        _heading("3. fix: apply them to the copy, then scan what is left for a human")
-        main(["fix", target])
-        if args.skip_check:
-            return EXIT_OK
+    return digest_check(read_report(report), report.name)
+
+
+def _demo(args: argparse.Namespace, work: Path) -> int:
+    from flexmigrate.commands import run as main
+    from flexmigrate.scan.pipeline import ScanOptions, scan
+
+    code_dir = copy_sample(work)
+    target = str(code_dir)
+    print(f"The sample project is copied to {code_dir}; the packaged one is never changed.")
+
+    _heading("1. scan: calls of retired endpoints in the sample project")
+    before = scan([code_dir], ScanOptions())
+    kinds = Counter(f.fix_label for f in before.findings)
+    languages = {f.language or "python" for f in before.findings}
+    _expect(main(["scan", target]) == EXIT_FINDINGS, "scan must report the sample's calls (exit 1)")
+    _expect(len(languages) >= 5, f"scan must reach every file type of the sample, saw {sorted(languages)}")
+
+    _heading("2. fix --diff: what the safe fixes change")
+    _expect(main(["fix", "--diff", target]) == EXIT_FINDINGS, "fix --diff must show a patch (exit 1)")
+
+    _heading("3. fix: apply them to the copy, then scan what is left for a human")
+    fixed = scan([code_dir], ScanOptions(fix=True, write=True))
+    applied = [f for f in fixed.findings if f.applied]
+    _expect(not fixed.errors, f"fix must leave every file readable: {fixed.errors}")
+    _expect(
+        len(applied) == kinds["safe"],
+        f"fix must apply all {kinds['safe']} safe fixes, applied {len(applied)}",
+    )
+    main(["scan", target])
+    after = scan([code_dir], ScanOptions())
+    left = Counter(f.fix_label for f in after.findings)
+    _expect(
+        left["safe"] == 0 and left["manual"] == kinds["manual"] and left["unsafe"] == kinds["unsafe"],
+        f"after fix only the unsafe and manual findings may remain: {dict(left)}",
+    )
+
+    checks = []
+    if not args.skip_check:
         _heading("4. check: does the Flex endpoint return the same data? (local sandbox)")
-        code = _check_against_sandbox(args.seed)
+        parity = work / "check.json"
+        code = _check_against_sandbox(args.seed, parity)
+        checks.append(_digest(parity))
+        _expect(
+            code == EXIT_OK and checks[0].parity, "the check against the sandbox must prove parity (exit 0)"
+        )
+
         _heading("5. check again, with the sandbox told to make the Flex status drift for some jobs")
         from flexmigrate.sandbox import DriftRule
 
+        drifted_report = work / "check-drift.json"
         drifted = _check_against_sandbox(
-            args.seed, drift=(DriftRule(field="status", fraction=0.4),), title=" (drift: status)"
+            args.seed,
+            drifted_report,
+            drift=(DriftRule(field="status", fraction=0.4),),
+            title=" (drift: status)",
         )
-        if code != 0 or drifted != 1:  # parity first, then the drift must be caught
-            return EXIT_ERROR
-        if args.workdir:
-            print(f"the migrated copy is in {code_dir}")
+        drift = _digest(drifted_report)
+        _expect(
+            drifted == EXIT_FINDINGS and any(f == "status" for f, _, _ in drift.differing_fields),
+            "the check must catch the injected drift in 'status' (exit 1)",
+        )
+
+    _heading("6. readiness")
+    scan_report = work / "scan.json"
+    main(["scan", "--format", "json", "--exit-zero", "-o", str(scan_report), target])
+    page = work / "readiness.html"
+    reports = [str(scan_report)] + ([str(work / "check.json")] if checks else [])
+    main(["report", "--format", "html", "-o", str(page), *reports])
+    _expect(page.is_file(), "the readiness report must be written")
+    _summary(code_dir, before, applied, after, checks, drift if checks else None, page)
     return EXIT_OK
+
+
+def _summary(code_dir: Path, before, applied, after, checks, drift, page: Path) -> None:
+    def where(path: str) -> str:
+        return os.path.relpath(path, code_dir.parent)
+
+    files = Counter(f.language or "python" for f in applied)
+    print(
+        f"Migrated: {len(applied)} safe fix(es) applied in {len({f.path for f in applied})} file(s) "
+        f"({', '.join(f'{lang} {n}' for lang, n in files.most_common())})."
+    )
+    unsafe = [f for f in after.findings if f.fix_label == "unsafe"]
+    if unsafe:
+        print(f"Waiting for --unsafe-fixes, after a look at each: {len(unsafe)}.")
+        for f in unsafe:
+            print(f"  {where(f.path)}:{f.line}  {f.rule}  {f.message}")
+    manual = [f for f in after.findings if f.fix_label == "manual"]
+    print(f"Needs a human: {len(manual)}.")
+    for f in manual:
+        print(f"  {where(f.path)}:{f.line}  {f.rule}  {f.message}")
+    for c in checks:
+        for pair, counts in c.verdicts.items():
+            print(f"Data check {pair}: {counts['match']} of {sum(counts.values())} matched.")
+        print(f"  sample: up to {c.sample} per cluster and resource, seed {c.seed}: parity.")
+    if drift is not None:
+        caught = ", ".join(f"{name} in {n} of {of}" for name, n, of in drift.differing_fields)
+        print(f"With drift injected, the check caught {drift.failed} differing ID(s) ({caught}).")
+    print(f"Readiness report: {page}")
+    print(
+        "Next, on your own code:  flexmigrate scan path/to/your/repo   then   flexmigrate fix --diff path/to/your/repo"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.workdir:
+        work = Path(args.workdir)
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix="flexmigrate-demo-"))
+    try:
+        return _demo(args, work)
+    except DemoFailed as exc:
+        print(f"flexmigrate demo: a step did not show what it must: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if not args.workdir:
+            print(f"(the copy, its reports and the readiness page stay in {work}; delete it when done)")

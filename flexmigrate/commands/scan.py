@@ -31,8 +31,8 @@ RENDERERS = {
     "github": ("scan_github", "render_github"),
     "gitlab": ("scan_gitlab", "render_gitlab"),
     "junit": ("scan_junit", "render_junit"),
-    "markdown": ("scan_audit", "render_markdown"),
-    "html": ("scan_audit", "render_html"),
+    "markdown": ("readiness", "render_markdown"),
+    "html": ("readiness", "render_html"),
     "statistics": ("scan_text", "render_statistics"),
 }
 FORMATS = tuple(f for f in RENDERERS if f != "statistics")

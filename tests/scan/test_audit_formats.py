@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from flexmigrate.cli import main
-from flexmigrate.report.scan_audit import render_html, render_markdown
+from flexmigrate.report.readiness import render_html, render_markdown
 from flexmigrate.scan.pipeline import scan
 
 CALL = 'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'

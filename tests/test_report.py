@@ -1,0 +1,176 @@
+"""``flexmigrate report``: one readiness page from real scan reports and real check reports.
+
+The check reports come from ``flexmigrate check`` run against the sandbox on loopback (once with
+parity, once with drift injected); the scan reports from scanning a copy of the sample project.
+The HTML page is held to html5lib's strict parser and, where Chromium is installed, rendered and
+printed by it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from flexmigrate.cli import main
+from flexmigrate.commands.demo import copy_sample
+from flexmigrate.sandbox import DriftRule, SandboxConfig, serve_in_background
+
+
+def _check(tmp_path: Path, name: str, drift: tuple = ()) -> Path:
+    report = tmp_path / name
+    with serve_in_background(SandboxConfig(seed=3, drift=drift)) as sb:
+        cluster = sb.dataset.first_cluster()
+        env = {
+            "MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key,
+            "MONGODB_ATLAS_PRIVATE_API_KEY": sb.credentials.private_key,
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "flexmigrate", "check", "--base-url", sb.base_url, "--group-id",
+             cluster.project_id, "--cluster", cluster.name, "--snapshots", "--seed", "3", "--sample", "4",
+             "--no-progress", "--json-report", str(report)],
+            capture_output=True, text=True, env={**__import__("os").environ, **env}, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == (1 if drift else 0), done.stdout + done.stderr
+    assert "ID(s) checked" in done.stdout  # the terminal still shows the text report
+    return report
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("reports")
+    project = copy_sample(tmp)
+    scan = tmp / "scan.json"
+    assert (
+        main(["scan", "--format", "json", "--repository", "acme/backups", "-o", str(scan), str(project)]) == 1
+    )
+    clean = tmp / "clean"
+    clean.mkdir()
+    (clean / "ok.py").write_text("import requests\n", "utf-8")
+    clean_scan = tmp / "clean.json"
+    assert main(["scan", "--format", "json", "-o", str(clean_scan), str(clean)]) == 0
+    return {
+        "scan": scan,
+        "clean_scan": clean_scan,
+        "parity": _check(tmp, "parity.json"),
+        "drift": _check(tmp, "drift.json", (DriftRule(field="status", fraction=0.5),)),
+    }
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _report(*args: str, capsys) -> tuple[int, str, str]:
+    code = main(["report", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_markdown_says_what_is_left_and_what_the_check_proved(reports, capsys) -> None:
+    code, out, _ = _report(str(reports["scan"]), str(reports["parity"]), capsys=capsys)
+    assert code == 1  # code is left: not ready
+    assert re.search(r"retired on 2026-01-22, \d+ days ago", out)
+    assert "## By repository" in out and "| acme/backups |" in out
+    assert "| terraform |" in out and "| notebook |" in out and "| markdown |" in out
+    assert "## What the data check proved" in out
+    proved = re.search(r"parity\.json: project \w+, cluster\(s\) \S+; a sample of 4 per cluster and resource "
+                       r"\(seed 3\)\. (\d+) of (\d+) matched: parity\.", out)  # fmt: skip
+    assert proved and proved.group(1) == proved.group(2) != "0"
+    assert "| getBackupTenantRestore -> getFlexBackupRestoreJob |" in out
+    assert "the Flex endpoints return the same data" in out
+
+
+def test_ready_only_when_no_code_is_left_and_every_check_matched(reports, capsys) -> None:
+    assert _report(str(reports["clean_scan"]), str(reports["parity"]), capsys=capsys)[0] == 0
+    code, out, _ = _report(str(reports["clean_scan"]), str(reports["drift"]), capsys=capsys)
+    assert code == 1
+    assert "| status |" in out  # the field that differed, with how many IDs
+    assert re.search(r"The data check found [1-9]\d* ID\(s\) whose Flex answer differs", out)
+
+
+def test_a_report_that_cannot_be_read_is_named_and_the_rest_reported(reports, tmp_path, capsys) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text("{not json", "utf-8")
+    code, out, err = _report(str(reports["scan"]), str(bad), str(tmp_path / "missing.json"), capsys=capsys)
+    assert code == 2
+    assert f"flexmigrate report: {bad}: not a flexmigrate JSON report" in err
+    assert "missing.json: cannot read" in err
+    assert "## By operation" in out  # the readable report is still reported
+    assert "No data check is in this report" in out
+
+
+def test_a_killed_check_run_is_reported_as_unfinished(reports, tmp_path, capsys) -> None:
+    lines = reports["parity"].read_text("utf-8")
+    cut = tmp_path / "cut.json"
+    cut.write_text(lines[: lines.index('"summary"')].rstrip().rstrip(","), "utf-8")
+    code, out, _ = _report(str(reports["clean_scan"]), str(cut), capsys=capsys)
+    assert code == 1
+    assert "did not finish" in out
+
+
+def _html(reports, tmp_path, capsys) -> Path:
+    page = tmp_path / "readiness.html"
+    code, _, _ = _report("--format", "html", "-o", str(page), str(reports["scan"]), str(reports["drift"]),
+                         capsys=capsys)  # fmt: skip
+    assert code == 1
+    return page
+
+
+def test_html_is_valid_self_contained_and_charts_are_inline_svg(reports, tmp_path, capsys) -> None:
+    text = _html(reports, tmp_path, capsys).read_text("utf-8")
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    doc = parser.parse(text)  # raises on any parse error of the HTML standard
+    assert doc.find("head/title") is not None
+    svgs = doc.findall(f".//{SVG}svg")
+    titles = [svg.find(f"{SVG}title").text for svg in svgs]
+    assert {"By operation", "By file type", "By repository"} <= set(titles)
+    assert any(t.startswith("Verdicts of ") for t in titles)
+    assert (
+        not doc.findall(".//script")
+        and "<link" not in text
+        and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+    )
+    assert "@media print" in text
+
+
+CHROMIUM = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium installed (apt install chromium): the page is not rendered"
+)
+def test_html_renders_and_prints_in_headless_chromium(reports, tmp_path, capsys) -> None:
+    page = _html(reports, tmp_path, capsys)
+    flags = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    rendered = html5lib.parse(dom.stdout, namespaceHTMLElements=False)
+    assert len(rendered.findall(f".//{SVG}svg")) >= 4 and rendered.findall(f".//{SVG}svg//{SVG}rect")
+    assert "What the data check proved" in dom.stdout
+    pdf = tmp_path / "readiness.pdf"
+    printed = subprocess.run([*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert printed.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), printed.stderr[-2000:]
+    assert re.search(rb"/Type\s*/Page\b", pdf.read_bytes())  # at least one printed page
+
+
+def test_check_json_report_matches_the_json_format(reports) -> None:
+    """``--json-report`` writes the same document ``--format json`` does."""
+    doc = json.loads(reports["parity"].read_text("utf-8"))
+    assert doc["format"] == "flexmigrate-check" and doc["summary"]["parity"] is True
+    assert {r["verdict"] for r in doc["results"]} == {"match"}
