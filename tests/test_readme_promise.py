@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def _readme_commands() -> list[str]:
     text = (REPO / "README.md").read_text("utf-8")
-    quick_start = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    quick_start = text.split("## Try it", 1)[1].split("\n## ", 1)[0]
     return [block.strip() for block in re.findall(r"```sh\n(.*?)```", quick_start, re.S)]
 
 
