@@ -109,11 +109,11 @@ def test_scan_reads_its_table_and_the_command_line_adds_to_it(tmp_path, monkeypa
     assert main(["scan", "--isolated", "."]) == 1, "--isolated reads no file"
 
 
-def test_the_readme_example_table_is_valid(tmp_path) -> None:
+def test_the_docs_example_table_is_valid(tmp_path) -> None:
     from flexmigrate.scan.config import read_config
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    page = (Path(__file__).resolve().parents[1] / "docs" / "scan-and-fix.md").read_text("utf-8")
+    block = page.split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "pyproject.toml").write_text(block, "utf-8")
     values = read_config(tmp_path / "pyproject.toml")
-    assert set(values) == {k.attribute for k in SCAN_KEYS}, "the README shows every key"
+    assert set(values) == {k.attribute for k in SCAN_KEYS}, "docs/scan-and-fix.md shows every key"

@@ -67,7 +67,10 @@ def test_demo_migrates_a_copy_checks_it_and_sums_up(tmp_path, capsys) -> None:
     # The reports it wrote are real ones: the readiness page reads the scan and check reports.
     check = json.loads((tmp_path / "check.json").read_text())
     assert {r["verdict"] for r in check["results"]} == {"match"}
+    scan = json.loads((tmp_path / "scan.json").read_text())
+    assert scan["summary"]["by_fix"]["applied"] == int(migrated_line.group(1))  # the page counts the fixes
     page = (tmp_path / "readiness.html").read_text()
+    assert f"<b>{migrated_line.group(1)}</b>applied" in page
     assert "What the data check proved" in page and "What needs a human, and why" in page
     assert _packaged() == original  # the packaged sample is never modified
 

@@ -151,8 +151,10 @@ def catalog_page() -> str:
             dropped = ", ".join(f"`{f}`" for f in ep.request_fields_dropped)
             body = f"drops {dropped}" if dropped else "same keys"
         rows.append(
-            f"| `{ep.old.operation_id}`<br>{ep.old.method} `{ep.old.path}`<br>version {ep.old.version} "
-            f"| `{ep.new.operation_id}`<br>{ep.new.method} `{ep.new.path}`<br>version {ep.new.version} "
+            f"| `{ep.old.operation_id}`<br>{ep.old.method} `{ep.old.path}`<br>version {ep.old.version}, "
+            f"spec tag {ep.old.tag} "
+            f"| `{ep.new.operation_id}`<br>{ep.new.method} `{ep.new.path}`<br>version {ep.new.version}, "
+            f"spec tag {ep.new.tag} "
             f"| {renames} | {fields} | {body} |\n"
         )
     out.append("".join(rows))

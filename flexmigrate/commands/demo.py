@@ -35,7 +35,11 @@ SAMPLE = "restore_tool"
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "demo", help="scan, fix and check the built-in sample project against the local sandbox (offline)"
+        "demo",
+        help="scan, fix and check the built-in sample project against the local sandbox (offline)",
+        description="Copy the bundled sample project to a folder, scan it, show and apply the safe "
+        "fixes, check the data against a local Atlas sandbox (and once more with drift injected), "
+        "write the readiness report, and sum up. Offline. Exit 2 if a step does not show what it must.",
     )
     p.add_argument("--workdir", metavar="DIR", help="copy the sample here (default: a new temporary folder)")
     p.add_argument("--seed", type=int, default=7, help="sandbox data and sample seed (default: 7)")
@@ -128,29 +132,38 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
     from flexmigrate.scan.pipeline import ScanOptions, scan
 
     code_dir = copy_sample(work)
-    target = str(code_dir)
+    target = code_dir.name  # the demo runs in ``work``, so paths read restore_tool/...
     print(f"The sample project is copied to {code_dir}; the packaged one is never changed.")
 
     _heading("1. scan: calls of retired endpoints in the sample project")
-    before = scan([code_dir], ScanOptions())
+    before = scan([Path(target)], ScanOptions())
     kinds = Counter(f.fix_label for f in before.findings)
     languages = {f.language or "python" for f in before.findings}
-    _expect(main(["scan", target]) == EXIT_FINDINGS, "scan must report the sample's calls (exit 1)")
+    _expect(
+        main(["scan", "--format", "concise", target]) == EXIT_FINDINGS,
+        "scan must report the sample's calls (exit 1)",
+    )
     _expect(len(languages) >= 5, f"scan must reach every file type of the sample, saw {sorted(languages)}")
 
     _heading("2. fix --diff: what the safe fixes change")
     _expect(main(["fix", "--diff", target]) == EXIT_FINDINGS, "fix --diff must show a patch (exit 1)")
 
-    _heading("3. fix: apply them to the copy, then scan what is left for a human")
-    fixed = scan([code_dir], ScanOptions(fix=True, write=True))
+    _heading("3. fix: apply them to the copy; what is left needs --unsafe-fixes or a human")
+    from flexmigrate.report.scan_json import render_json
+    from flexmigrate.report.scan_text import render_concise
+
+    fixed = scan([Path(target)], ScanOptions(fix=True, write=True))
+    render_concise(fixed, sys.stdout)
+    scan_report = work / "scan.json"
+    with scan_report.open("w", encoding="utf-8") as handle:
+        render_json(fixed, handle)  # the fixes applied and what remains, for the readiness report
     applied = [f for f in fixed.findings if f.applied]
     _expect(not fixed.errors, f"fix must leave every file readable: {fixed.errors}")
     _expect(
         len(applied) == kinds["safe"],
         f"fix must apply all {kinds['safe']} safe fixes, applied {len(applied)}",
     )
-    main(["scan", target])
-    after = scan([code_dir], ScanOptions())
+    after = scan([Path(target)], ScanOptions())
     left = Counter(f.fix_label for f in after.findings)
     _expect(
         left["safe"] == 0 and left["manual"] == kinds["manual"] and left["unsafe"] == kinds["unsafe"],
@@ -167,7 +180,7 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
             code == EXIT_OK and checks[0].parity, "the check against the sandbox must prove parity (exit 0)"
         )
 
-        _heading("5. check again, with the sandbox told to make the Flex status drift for some jobs")
+        _heading("5. check again, with drift injected into the Flex answers")
         from flexmigrate.sandbox import DriftRule
 
         drifted_report = work / "check-drift.json"
@@ -184,8 +197,6 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
         )
 
     _heading("6. readiness")
-    scan_report = work / "scan.json"
-    main(["scan", "--format", "json", "--exit-zero", "-o", str(scan_report), target])
     page = work / "readiness.html"
     reports = [str(scan_report)] + ([str(work / "check.json")] if checks else [])
     main(["report", "--format", "html", "-o", str(page), *reports])
@@ -196,7 +207,7 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
 
 def _summary(code_dir: Path, before, applied, after, checks, drift, page: Path) -> None:
     def where(path: str) -> str:
-        return os.path.relpath(path, code_dir.parent)
+        return os.path.relpath(path, code_dir.parent) if os.path.isabs(path) else path
 
     files = Counter(f.language or "python" for f in applied)
     print(
@@ -231,11 +242,14 @@ def run(args: argparse.Namespace) -> int:
         work.mkdir(parents=True, exist_ok=True)
     else:
         work = Path(tempfile.mkdtemp(prefix="flexmigrate-demo-"))
+    cwd = os.getcwd()
     try:
+        os.chdir(work)
         return _demo(args, work)
     except DemoFailed as exc:
         print(f"flexmigrate demo: a step did not show what it must: {exc}", file=sys.stderr)
         return EXIT_ERROR
     finally:
+        os.chdir(cwd)
         if not args.workdir:
             print(f"(the copy, its reports and the readiness page stay in {work}; delete it when done)")

@@ -275,7 +275,7 @@ def _emit_diff(result: ScanResult, args: argparse.Namespace) -> None:
         sys.stdout.buffer.flush()
     for path, error in result.errors:
         sys.stderr.write(f"{path}: FM000 [error] {error}\n")
-    sys.stderr.write(scan_text.summary_line(result) + "\n")
+    sys.stderr.write(scan_text.summary_line(result, dry_run=True) + "\n")
 
 
 def emit(result: ScanResult, args: argparse.Namespace) -> None:

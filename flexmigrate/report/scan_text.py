@@ -98,12 +98,14 @@ def render_statistics(result: ScanResult, out: TextIO) -> None:
     out.write(summary_line(result) + "\n")
 
 
-def summary_line(result: ScanResult) -> str:
+def summary_line(result: ScanResult, *, dry_run: bool = False) -> str:
+    """The run in one line; ``dry_run`` (``fix --diff``): the fixes were computed, not written."""
     remaining = Counter(f.fix.value for f in result.remaining)
     applied = sum(len(r.applied) for r in result.files)
     parts = []
     if applied:
-        parts.append(f"fixed {applied} in {len(result.changed)} file(s)")
+        verb = "would fix" if dry_run else "fixed"
+        parts.append(f"{verb} {applied} in {len(result.changed)} file(s)")
     total = sum(remaining.values())
     if total:
         detail = ", ".join(f"{n} {kind}" for kind, n in sorted(remaining.items()))

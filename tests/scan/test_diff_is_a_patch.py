@@ -104,3 +104,21 @@ def test_a_change_no_patch_can_carry_is_said_in_one_line(tmp_path: Path, monkeyp
 
     with pytest.raises(ValueError, match="NUL"):
         file_patch("x.py", b"a\0\n", b"b\n")
+
+
+def test_the_diff_summary_says_what_would_be_fixed_not_fixed(tmp_path: Path) -> None:
+    """``fix --diff`` writes nothing, so its summary must not say it fixed anything."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "calls.py"
+    target.write_text(
+        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "flexmigrate", "fix", "--diff", "--isolated", str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "would fix 2 in 1 file(s)" in done.stderr and "fixed 2" not in done.stderr
