@@ -11,7 +11,9 @@ What stands in for the reader's world, and nothing else:
   and a restore job of the sandbox;
 - ``check`` gets the sandbox's ``--base-url`` and its credentials in the environment, as the real
   Atlas's would be;
-- ``flexmigrate sandbox`` must start and say where it listens; it is then stopped.
+- ``flexmigrate sandbox`` is started on a free port and must print what the page shows (the port
+  aside); the page's ``curl`` requests are then sent to it, and it is stopped at the end;
+- ``python -m libcst.tool codemod ...`` runs with the ``.libcst.codemod.yaml`` the page shows.
 
 A command must exit 0 or 1 (findings are what a scan of the sample is for); 2 is a failure.
 """
@@ -25,6 +27,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -36,23 +39,35 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
-def commands(page: Path) -> list[list[str]]:
-    """The ``flexmigrate`` command lines of a page's shell blocks, in order, as written."""
-    found = []
+class Shown(NamedTuple):
+    words: list[str]  # the command line, split as the shell would
+    output: list[str]  # the lines a console block shows after it
+
+
+def shown(page: Path) -> list[Shown]:
+    """The commands of a page's shell blocks, in order, as written, with the output a console shows."""
+    found: list[Shown] = []
     for lang, body in re.findall(r"^ *```(\w*)\n(.*?)^ *```", page.read_text("utf-8"), re.S | re.M):
         if lang not in ("sh", "bash", "console"):
             continue
         for line in body.replace("\\\n", " ").splitlines():
-            line = line.strip()
-            if lang == "console":
-                if not line.startswith("$ "):
-                    continue  # output shown after a prompt
-                line = line[2:]
-            for part in line.split("&&"):
+            if lang == "console" and not line.startswith("$ "):
+                if found:
+                    found[-1].output.append(line)  # output shown after a prompt
+                continue
+            for part in line.removeprefix("$ ").strip().split("&&"):
                 words = shlex.split(part, comments=True)
-                if words and Path(words[0]).name == "flexmigrate":
-                    found.append(words)
+                if words and (
+                    Path(words[0]).name in ("flexmigrate", "curl")
+                    or words[:3] == ["python", "-m", "libcst.tool"]
+                ):
+                    found.append(Shown(words, []))
     return found
+
+
+def commands(page: Path) -> list[list[str]]:
+    """The ``flexmigrate`` command lines of a page, in order."""
+    return [s.words for s in shown(page) if Path(s.words[0]).name == "flexmigrate"]
 
 
 def test_the_pages_show_commands() -> None:
@@ -79,17 +94,24 @@ def atlas():
         )
 
 
-def _sandbox_starts(args: list[str], cwd: Path) -> None:
+def _start_sandbox(args: list[str], cwd: Path, expected: list[str]) -> tuple[subprocess.Popen, str]:
+    """Start ``flexmigrate sandbox`` on a free port; it must print what the page shows, port aside."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "flexmigrate", *args, "--port", "0"],
         cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    try:
-        first = proc.stdout.readline()  # type: ignore[union-attr]
-        assert "listening on http://127.0.0.1:" in first, first
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    printed = [proc.stdout.readline().rstrip("\n") for _ in range(max(1, len(expected)))]  # type: ignore[union-attr]
+    port = re.search(r"listening on http://127\.0\.0\.1:(\d+)", printed[0])
+    assert port, printed
+    shown_port = re.search(r"127\.0\.0\.1:(\d+)", expected[0]).group(1) if expected else port.group(1)  # type: ignore[union-attr]
+    assert [line.replace(shown_port, port.group(1)) for line in expected] == printed[: len(expected)]
+    return proc, shown_port + ":" + port.group(1)
+
+
+def _libcst_config(page: Path, cwd: Path) -> None:
+    block = re.search(r"```yaml\n(# \.libcst\.codemod\.yaml\n.*?)```", page.read_text("utf-8"), re.S)
+    assert block, "the page shows the .libcst.codemod.yaml it runs with"
+    (cwd / ".libcst.codemod.yaml").write_text(block.group(1), "utf-8")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -103,17 +125,39 @@ def test_every_command_of_the_page_runs(page: Path, atlas, tmp_path: Path, monke
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
-    for words in commands(page):
-        args = [os.path.expandvars(w) for w in words[1:]]
-        if args[:1] == ["sandbox"]:
-            _sandbox_starts(args, work)
-            continue
-        if args[:1] == ["check"]:
-            args += ["--base-url", sb.base_url, "--no-progress"]
-        code = main(args)
-        out, err = capsys.readouterr()
-        assert code in (0, 1), f"{page.name}: {shlex.join(words)} exited {code}\n{err[-2000:]}"
-        assert "Traceback" not in err
+    sandbox: subprocess.Popen | None = None
+    ports = ""
+    try:
+        for words, output in shown(page):
+            where = f"{page.name}: {shlex.join(words)}"
+            if words[0] == "curl":
+                assert sandbox is not None, f"{where}: no sandbox started on the page before it"
+                shown_port, port = ports.split(":")
+                url = [w.replace(f":{shown_port}/", f":{port}/") for w in words]
+                done = subprocess.run(url, capture_output=True, text=True, timeout=60)
+                assert done.returncode == 0 and '"results"' in done.stdout, f"{where}\n{done.stdout[-500:]}"
+                continue
+            if words[0] == "python":
+                _libcst_config(page, work)
+                done = subprocess.run(
+                    [sys.executable, *words[1:]], capture_output=True, text=True, timeout=300
+                )
+                assert done.returncode == 0, f"{where}\n{done.stderr[-2000:]}"
+                continue
+            args = [os.path.expandvars(w) for w in words[1:]]
+            if args[:1] == ["sandbox"]:
+                sandbox, ports = _start_sandbox(args, work, output)
+                continue
+            if args[:1] == ["check"]:
+                args += ["--base-url", sb.base_url, "--no-progress"]
+            code = main(args)
+            out, err = capsys.readouterr()
+            assert code in (0, 1), f"{where} exited {code}\n{err[-2000:]}"
+            assert "Traceback" not in err
+    finally:
+        if sandbox is not None:
+            sandbox.terminate()
+            sandbox.wait(timeout=30)
 
 
 def test_readme_before_and_after_are_what_fix_does(tmp_path: Path) -> None:
