@@ -50,9 +50,15 @@ def test_every_rule_code_has_its_section_with_an_example(site: Path) -> None:
 
 def test_the_catalog_page_names_every_operation_and_its_source(site: Path) -> None:
     html = (site / "catalog" / "index.html").read_text("utf-8")
+    tables = re.findall(r"<table>(.*?)</table>", html, re.S)
+    pairs = tables[0]  # one row per endpoint pair, in one table (a blank line would break it apart)
     for ep in load_catalog():
-        for name in (ep.old.operation_id, ep.new.operation_id, *ep.old.aliases, *ep.new.aliases):
+        for name in (ep.old.operation_id, ep.new.operation_id):
+            assert f"<code>{name}</code>" in pairs, name
+        for name in (*ep.old.aliases, *ep.new.aliases):
             assert f"<code>{name}</code>" in html, name
+    assert pairs.count("<tr>") == len(load_catalog()) + 1
+    assert len(tables) >= 7 and all(t.count("<tr>") >= 5 for t in tables[1:])  # each wrapper family
     assert "mongodb/openapi" in html and "terraform-provider-mongodbatlas" in html
 
 

@@ -139,10 +139,11 @@ def catalog_page() -> str:
         "official OpenAPI spec excerpts. This page is generated from it at every build.\n",
         f"The retired endpoints' sunset: **{catalog.sunset}**. Source: {raw['_about']}\n",
         "## Endpoint pairs\n",
-        "| retired | replacement | path parameters renamed | response fields renamed | request body |\n"
-        "| --- | --- | --- | --- | --- |\n",
     ]
-    rows = []
+    rows = [
+        "| retired | replacement | path parameters renamed | response fields renamed | request body |\n"
+        "| --- | --- | --- | --- | --- |\n"
+    ]
     for ep in catalog:
         renames = ", ".join(f"`{a}` -> `{b}`" for a, b in ep.path_param_renames.items()) or "-"
         fields = ", ".join(f"`{a}` -> `{b}`" for a, b in ep.response_field_renames.items()) or "-"
@@ -170,11 +171,12 @@ def catalog_page() -> str:
     for family, (key, old, new) in WRAPPERS.items():
         section = eco[family]
         out.append(f"\n### {family.replace('_', ' ').title()}\n\nSource: {section['source']}\n")
-        out.append("| endpoint | retired | replacement |\n| --- | --- | --- |\n")
+        table = ["| endpoint | retired | replacement |\n| --- | --- | --- |\n"]
         for item in section[key]:
             before, after = item[old], item[new]
             before = "<br>".join(f"`{x}`" for x in before) if isinstance(before, list) else f"`{before}`"
-            out.append(f"| {item['endpoint']} | {before} | `{after}` |\n")
+            table.append(f"| {item['endpoint']} | {before} | `{after}` |\n")
+        out.append("".join(table))
     return "\n".join(out) + "\n"
 
 
