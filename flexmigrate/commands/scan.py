@@ -275,7 +275,7 @@ def _emit_diff(result: ScanResult, args: argparse.Namespace) -> None:
         sys.stdout.buffer.flush()
     for path, error in result.errors:
         sys.stderr.write(f"{path}: FM000 [error] {error}\n")
-    sys.stderr.write(scan_text.summary_line(result, dry_run=True) + "\n")
+    sys.stderr.write(scan_text.summary_line(result) + "\n")
 
 
 def emit(result: ScanResult, args: argparse.Namespace) -> None:
@@ -362,6 +362,7 @@ def run_fix(args: argparse.Namespace) -> int:
     if piped is not None:
         # As ruff does: the fixed file goes to standard output, the report to standard error.
         (only,) = piped.files
+        piped.dry_run = bool(args.diff)
         if args.diff:
             _emit_diff(piped, args)
             if piped.errors:
@@ -378,6 +379,7 @@ def run_fix(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS if (piped.changed or piped.remaining) and not args.exit_zero else EXIT_OK
     with _progress(args) as progress:
         result = scan(args.paths, _options(args, fix=True, write=not dry), progress)
+    result.dry_run = dry
     if args.diff:
         _emit_diff(result, args)
     else:

@@ -47,6 +47,7 @@ class ScanResult:
     problems: tuple[tuple[Path, str], ...] = ()
     repository: str | None = None  # ``--repository NAME``: stamped on the JSON report for ``merge``
     shard: tuple[int, int] | None = None  # ``--shard I/N``: stamped on the JSON report for ``merge``
+    dry_run: bool = False  # ``fix --diff``/``--check``: the fixes were computed, nothing was written
 
     @property
     def findings(self) -> list[Finding]:

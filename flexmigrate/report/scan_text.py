@@ -13,12 +13,18 @@ from flexmigrate.models.findings import Finding
 from flexmigrate.models.scan_results import ScanResult
 
 
-def finding_line(f: Finding) -> str:
+def finding_line(f: Finding, *, dry_run: bool = False) -> str:
+    """One finding on one line; in a dry run a fix that would be applied shows its kind, not "applied"."""
+    label = _label(f, dry_run)
     op = f" ({f.operation} -> {f.replacement})" if f.operation and f.replacement else ""
     # The file type is named where it is not Python (the scanner's first language).
     kind = f" ({f.language})" if f.language and f.language != "python" else ""
     where = f"{f.repository}/{f.path}" if f.repository else f.path
-    return f"{where}:{f.line}:{f.column}: {f.rule} [{f.fix_label}]{kind} {f.message}{op}"
+    return f"{where}:{f.line}:{f.column}: {f.rule} [{label}]{kind} {f.message}{op}"
+
+
+def _label(f: Finding, dry_run: bool) -> str:
+    return f.fix.value if dry_run and f.applied else f.fix_label
 
 
 def render_concise(result: ScanResult, out: TextIO, *, show_applied: bool = True) -> None:
@@ -26,7 +32,7 @@ def render_concise(result: ScanResult, out: TextIO, *, show_applied: bool = True
         for f in r.findings:
             if f.applied and not show_applied:
                 continue
-            out.write(finding_line(f) + "\n")
+            out.write(finding_line(f, dry_run=result.dry_run) + "\n")
     for path, error in result.errors:
         out.write(f"{path}: FM000 [error] {error}\n")
     out.write(summary_line(result) + "\n")
@@ -71,10 +77,11 @@ def render_text(result: ScanResult, out: TextIO, *, show_applied: bool = True) -
             continue
         lines = _source_lines(r)
         for f in shown:
-            out.write(finding_line(f) + "\n")
+            out.write(finding_line(f, dry_run=result.dry_run) + "\n")
             for line in _snippet(f, lines):
                 out.write(line.rstrip() + "\n")
-            out.write(f"{' ' * len(str(f.line))} = {_HINTS[f.fix_label]}\n\n")
+            hint = "would be fixed" if result.dry_run and f.applied else _HINTS[f.fix_label]
+            out.write(f"{' ' * len(str(f.line))} = {hint}\n\n")
     for path, error in result.errors:
         out.write(f"{path}: FM000 [error] {error}\n")
     out.write(summary_line(result) + "\n")
@@ -98,13 +105,13 @@ def render_statistics(result: ScanResult, out: TextIO) -> None:
     out.write(summary_line(result) + "\n")
 
 
-def summary_line(result: ScanResult, *, dry_run: bool = False) -> str:
-    """The run in one line; ``dry_run`` (``fix --diff``): the fixes were computed, not written."""
+def summary_line(result: ScanResult) -> str:
+    """The run in one line (a dry run says what it *would* fix)."""
     remaining = Counter(f.fix.value for f in result.remaining)
     applied = sum(len(r.applied) for r in result.files)
     parts = []
     if applied:
-        verb = "would fix" if dry_run else "fixed"
+        verb = "would fix" if result.dry_run else "fixed"
         parts.append(f"{verb} {applied} in {len(result.changed)} file(s)")
     total = sum(remaining.values())
     if total:

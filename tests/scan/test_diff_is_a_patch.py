@@ -122,3 +122,26 @@ def test_the_diff_summary_says_what_would_be_fixed_not_fixed(tmp_path: Path) -> 
     )
     assert done.returncode == 1
     assert "would fix 2 in 1 file(s)" in done.stderr and "fixed 2" not in done.stderr
+
+
+def test_the_check_summary_says_what_would_be_fixed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "calls.py"
+    target.write_text(
+        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "flexmigrate", "fix", "--check", "--isolated", str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and "would fix 2 in 1 file(s)" in done.stdout
+    assert (
+        "[applied]" not in done.stdout and "FM101 [safe]" in done.stdout and "= would be fixed" in done.stdout
+    )
+    assert (
+        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")'
+        in target.read_text()
+    )
