@@ -346,11 +346,16 @@ def scan(
 
         # Stage two: the candidates' analysis, in parallel once there is enough of it.
         jobs = _jobs(options, len(candidates), sum(len(r) for _, r in candidates if r is not None))
+        if jobs > 1:
+            # Largest first, one file at a time while there are few: the cores finish together
+            # instead of one of them ending with the two largest files of the tree.
+            candidates.sort(key=lambda item: -len(item[1] or b""))
         paths = [p for p, _ in candidates]
         contents = [r for _, r in candidates]
         if jobs > 1:
+            chunk = 1 if len(candidates) < 64 * jobs else 4
             analysed: Iterable[FileResult] = pool(jobs).map(
-                process_file, paths, repeat(options), contents, chunksize=4
+                process_file, paths, repeat(options), contents, chunksize=chunk
             )
         else:
             analysed = (process_file(path, options, raw) for path, raw in candidates)
