@@ -174,3 +174,18 @@ def test_check_json_report_matches_the_json_format(reports) -> None:
     doc = json.loads(reports["parity"].read_text("utf-8"))
     assert doc["format"] == "flexmigrate-check" and doc["summary"]["parity"] is True
     assert {r["verdict"] for r in doc["results"]} == {"match"}
+
+
+def test_many_repositories_and_checks_make_one_page(reports, tmp_path, capsys) -> None:
+    """An audit: one scan report per repository and one check report per cluster, on one page."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "restore.sh").write_text("curl $B/groups/$G/clusters/$C/backup/tenant/download\n", "utf-8")
+    second = tmp_path / "other.json"
+    assert main(["scan", "--format", "json", "--repository", "acme/ops", "-o", str(second), str(other)]) == 1
+    code, out, _ = _report(str(reports["scan"]), str(second), str(reports["parity"]), str(reports["drift"]),
+                           capsys=capsys)  # fmt: skip
+    assert code == 1
+    by_repo = out.split("## By repository", 1)[1].split("\n## ", 1)[0]
+    assert "| acme/backups |" in by_repo and "| acme/ops | 0 | 0 | 1 | 0 | 1 |" in by_repo
+    assert out.count("parity.json: project") == 1 and out.count("drift.json: project") == 1
