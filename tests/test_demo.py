@@ -97,3 +97,13 @@ def test_demo_without_workdir_keeps_the_copy_and_says_where(tmp_path, capsys, mo
     kept = re.search(r"stay in (\S+); delete it when done", out)
     assert kept and Path(kept.group(1)).parent == tmp_path
     assert (Path(kept.group(1)) / "restore_tool" / "atlas_backups.py").is_file()
+
+
+def test_demo_with_a_relative_workdir(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "readiness.html").write_text("a page left by an earlier run", "utf-8")
+    assert main(["demo", "--workdir", "demo", "--skip-check"]) == 0
+    assert (tmp_path / "demo" / "restore_tool" / "atlas_backups.py").is_file()
+    assert not (tmp_path / "demo" / "demo").exists()
+    assert "What needs a human" in (tmp_path / "demo" / "readiness.html").read_text()

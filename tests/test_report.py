@@ -23,8 +23,10 @@ from flexmigrate.commands.demo import copy_sample
 from flexmigrate.sandbox import DriftRule, SandboxConfig, serve_in_background
 
 
-def _check(tmp_path: Path, name: str, drift: tuple = ()) -> Path:
+def _check(tmp_path: Path, name: str, drift: tuple = (), output: tuple[str, ...] | None = None) -> Path:
+    """A real check run against the sandbox; its report (``--json-report``, or ``output`` flags)."""
     report = tmp_path / name
+    flags = list(output) if output is not None else ["--json-report", str(report)]
     with serve_in_background(SandboxConfig(seed=3, drift=drift)) as sb:
         cluster = sb.dataset.first_cluster()
         env = {
@@ -34,11 +36,12 @@ def _check(tmp_path: Path, name: str, drift: tuple = ()) -> Path:
         done = subprocess.run(
             [sys.executable, "-m", "flexmigrate", "check", "--base-url", sb.base_url, "--group-id",
              cluster.project_id, "--cluster", cluster.name, "--snapshots", "--seed", "3", "--sample", "4",
-             "--no-progress", "--json-report", str(report)],
+             "--no-progress", *flags],
             capture_output=True, text=True, env={**__import__("os").environ, **env}, timeout=120,
         )  # fmt: skip
     assert done.returncode == (1 if drift else 0), done.stdout + done.stderr
-    assert "ID(s) checked" in done.stdout  # the terminal still shows the text report
+    if output is None:
+        assert "ID(s) checked" in done.stdout  # the terminal still shows the text report
     return report
 
 
@@ -169,11 +172,82 @@ def test_html_renders_and_prints_in_headless_chromium(reports, tmp_path, capsys)
     assert re.search(rb"/Type\s*/Page\b", pdf.read_bytes())  # at least one printed page
 
 
-def test_check_json_report_matches_the_json_format(reports) -> None:
-    """``--json-report`` writes the same document ``--format json`` does."""
-    doc = json.loads(reports["parity"].read_text("utf-8"))
-    assert doc["format"] == "flexmigrate-check" and doc["summary"]["parity"] is True
-    assert {r["verdict"] for r in doc["results"]} == {"match"}
+def test_check_json_report_matches_the_json_format(reports, tmp_path) -> None:
+    """``--json-report`` writes the document ``--format json`` writes for the same run."""
+    with serve_in_background(SandboxConfig(seed=3)) as sb:
+        cluster = sb.dataset.first_cluster()
+        env = {
+            **__import__("os").environ,
+            "MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key,
+            "MONGODB_ATLAS_PRIVATE_API_KEY": sb.credentials.private_key,
+        }
+        base = [sys.executable, "-m", "flexmigrate", "check", "--base-url", sb.base_url, "--group-id",
+                cluster.project_id, "--cluster", cluster.name, "--snapshots", "--seed", "3", "--sample", "4",
+                "--no-progress"]  # fmt: skip
+        both = subprocess.run([*base, "--format", "json", "-o", str(tmp_path / "format.json"), "--json-report",
+                               str(tmp_path / "beside.json")], capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    assert both.returncode == 0, both.stderr
+    shown, beside = (json.loads((tmp_path / n).read_text("utf-8")) for n in ("format.json", "beside.json"))
+    assert beside["format"] == "flexmigrate-check" and beside["summary"]["parity"] is True
+    assert beside["results"] == shown["results"] and beside["settings"] == shown["settings"]
+    assert beside["summary"]["counts"] == shown["summary"]["counts"]
+
+
+def test_json_report_may_not_be_another_file_of_the_run(tmp_path, capsys) -> None:
+    baseline = tmp_path / "baseline.jsonl"
+    baseline.write_text("recorded answers that cannot be recorded again\n", "utf-8")
+    code = main(["check", "--group-id", "a" * 24, "--cluster", "c", "--baseline", str(baseline),
+                 "--json-report", str(baseline)])  # fmt: skip
+    assert code == 2
+    assert "--json-report and --baseline must be different files" in capsys.readouterr().err
+    assert baseline.read_text("utf-8") == "recorded answers that cannot be recorded again\n"
+
+
+def test_a_fixed_tree_and_a_matching_check_are_ready(reports, tmp_path, capsys) -> None:
+    """Applied fixes are not "left in the code": a fix report where every finding was applied is ready."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "backups.py").write_text(
+        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/restores/{r}", '
+        'headers={"Accept": "application/vnd.atlas.2023-01-01+json"})\n',
+        "utf-8",
+    )
+    fixed = tmp_path / "fixed.json"
+    assert main(["fix", "--isolated", "--format", "json", "-o", str(fixed), str(tree)]) == 1
+    capsys.readouterr()
+    code, out, _ = _report(str(fixed), str(reports["parity"]), capsys=capsys)
+    assert code == 0
+    assert "Nothing calls a retired endpoint any more." in out and "applied 2 fix(es)" in out
+
+
+def test_ready_takes_a_scan_and_a_check(reports, capsys) -> None:
+    code, out, err = _report(str(reports["parity"]), capsys=capsys)
+    assert code == 1 and "no scan report given" in err
+    assert "No scan report is in this report" in out and "Nothing calls a retired endpoint" not in out
+    code, out, err = _report(str(reports["clean_scan"]), capsys=capsys)
+    assert code == 1 and "no check report given" in err and "No data check is in this report" in out
+
+
+def test_a_jsonl_check_run_killed_mid_line_is_unfinished_not_unreadable(reports, tmp_path, capsys) -> None:
+    streamed = _check(tmp_path, "run.jsonl", output=("--format", "jsonl", "-o", str(tmp_path / "run.jsonl")))
+    lines = streamed.read_text("utf-8").splitlines()
+    results = [line for line in lines if json.loads(line)["type"] == "result"]
+    assert json.loads(lines[-1])["type"] == "summary" and len(results) >= 2
+    cut = tmp_path / "killed.jsonl"  # killed while writing its last result: no summary, half a line
+    cut.write_text(
+        "\n".join(lines[: lines.index(results[-1])]) + "\n" + results[-1][: len(results[-1]) // 2], "utf-8"
+    )
+    code, out, err = _report(str(reports["clean_scan"]), str(cut), capsys=capsys)
+    assert code == 1 and "cannot be read" not in err
+    reached = len(results) - 1
+    assert "did not finish" in out and f"{reached} of {reached} matched" in out
+
+
+def test_a_json_document_of_another_shape_is_named_not_a_traceback(tmp_path, capsys) -> None:
+    odd = tmp_path / "list.json"
+    odd.write_text("[1]", "utf-8")
+    code, _, err = _report(str(odd), capsys=capsys)
+    assert code == 2 and f"{odd}: not a flexmigrate JSON scan report" in err and "Traceback" not in err
 
 
 def test_many_repositories_and_checks_make_one_page(reports, tmp_path, capsys) -> None:

@@ -115,7 +115,10 @@ def rules_page(root: Path) -> str:
         text = _body(before.read_text("utf-8"))
         if after is not None:
             out.append("Before:\n\n" + _fence(before, text))
-            out.append("After `flexmigrate fix`:\n\n" + _fence(after, _body(after.read_text("utf-8"))))
+            command = (
+                "flexmigrate fix --unsafe-fixes" if before.name.startswith("unsafe_") else "flexmigrate fix"
+            )
+            out.append(f"After `{command}`:\n\n" + _fence(after, _body(after.read_text("utf-8"))))
         else:
             out.append(_fence(before, text))
             verb = (

@@ -154,6 +154,11 @@ def _check_settings(settings: Settings, catalog: Catalog, known: dict[str, Resou
         raise _usage(f"--ca-bundle {settings.ca_bundle}: no such file")
     if settings.record and settings.baseline and settings.record.resolve() == settings.baseline.resolve():
         raise _usage("--record and --baseline must be different files")
+    if settings.json_report is not None:
+        others = {"--record": settings.record, "--baseline": settings.baseline, "--output": settings.output}
+        for flag, other in others.items():
+            if other is not None and other.resolve() == settings.json_report.resolve():
+                raise _usage(f"--json-report and {flag} must be different files")
 
 
 def _renderer(settings: Settings, out: Output) -> Any:

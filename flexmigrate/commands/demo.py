@@ -198,9 +198,10 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
 
     _heading("6. readiness")
     page = work / "readiness.html"
+    page.unlink(missing_ok=True)  # a page left by an earlier run in --workdir proves nothing
     reports = [str(scan_report)] + ([str(work / "check.json")] if checks else [])
-    main(["report", "--format", "html", "-o", str(page), *reports])
-    _expect(page.is_file(), "the readiness report must be written")
+    written = main(["report", "--format", "html", "-o", str(page), *reports])
+    _expect(written in (EXIT_OK, EXIT_FINDINGS) and page.is_file(), "the readiness report must be written")
     _summary(code_dir, before, applied, after, checks, drift if checks else None, page)
     return EXIT_OK
 
@@ -238,7 +239,7 @@ def _summary(code_dir: Path, before, applied, after, checks, drift, page: Path) 
 
 def run(args: argparse.Namespace) -> int:
     if args.workdir:
-        work = Path(args.workdir)
+        work = Path(args.workdir).resolve()  # the demo runs inside it
         work.mkdir(parents=True, exist_ok=True)
     else:
         work = Path(tempfile.mkdtemp(prefix="flexmigrate-demo-"))

@@ -5,8 +5,9 @@ For a pre-sunset audit: the JSON reports of ``scan`` (one per shard or repositor
 The page says what is left in the code, what the data check proved and with what sample, how long
 ago the endpoints were retired, and what to do next, as Markdown or as a self-contained HTML page.
 
-Exit codes: 0 ready (nothing left in the code, and every data check matched); 1 not ready; 2 a
-report could not be read (it is named in one line and the others are still reported).
+Exit codes: 0 ready (at least one scan report and one check report were read, nothing is left in
+the code, and every data check matched); 1 not ready; 2 a report could not be read (it is named in
+one line and the others are still reported).
 """
 
 from __future__ import annotations
@@ -87,14 +88,20 @@ def run_report(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if not scans:
         sys.stderr.write("flexmigrate report: no scan report given: the page says nothing about the code\n")
+    if not checks:
+        sys.stderr.write("flexmigrate report: no check report given: the page says nothing about the data\n")
     render = render_html if args.format == "html" else render_markdown
     page = io.StringIO()
     render(result, page, checks=checks)
     if args.output:
         try:
             out = Output(Path(args.output), atomic=True)  # a reader never sees half a page
-            out.stream.write(page.getvalue())
-            out.close()
+            try:
+                out.stream.write(page.getvalue())
+                out.close()
+            except OSError:
+                out.discard()  # no .partial file is left behind
+                raise
         except OSError as exc:
             sys.stderr.write(f"flexmigrate report: cannot write {args.output}: {exc.strerror or exc}\n")
             return EXIT_ERROR
@@ -102,5 +109,7 @@ def run_report(args: argparse.Namespace) -> int:
         sys.stdout.write(page.getvalue())
     if problems or result.errors:
         return EXIT_ERROR
-    ready = not result.findings and all(c.parity for c in checks)
+    # Ready takes evidence of both kinds: the code (a scan) and the data (a check), with nothing
+    # left in the one and no difference in the other.  Applied fixes are not "left".
+    ready = bool(scans) and bool(checks) and not result.remaining and all(c.parity for c in checks)
     return EXIT_OK if ready else EXIT_FINDINGS

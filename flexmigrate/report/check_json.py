@@ -96,8 +96,14 @@ def read_report(path: Path) -> dict[str, Any]:
 
 def _read_lines(text: str) -> dict[str, Any]:
     doc: dict[str, Any] = {"results": [], "summary": None}
-    for line in text.splitlines():
-        obj = json.loads(line)
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            if number == len(lines):
+                break  # the last line of a run killed mid-write
+            raise
         kind = obj.pop("type")
         if kind == "header":
             doc.update(obj)

@@ -99,7 +99,11 @@ def _next_steps(a: Audit) -> list[str]:
     if a.errors:
         steps.append(f"{len(a.errors)} file(s) could not be looked at: see the last section.")
     steps.extend(_check_steps(a.checks))
-    if not a.findings and not a.errors:
+    if kinds["applied"]:
+        steps.insert(0, f"`flexmigrate fix` applied {kinds['applied']} fix(es); they are counted as applied.")
+    if not a.files:
+        steps.insert(0, "No scan report is in this report: it says nothing about the code.")
+    elif not a.remaining and not a.errors:
         steps.insert(0, "Nothing calls a retired endpoint any more.")
     return steps
 
@@ -190,6 +194,8 @@ def render_markdown(
                 w("\n")
             for problem in c.problems:
                 w(f"- {_md_cell(problem)}\n")
+            if c.problems:
+                w("\n")
     if a.errors:
         w("## Files not looked at\n\n| file | why |\n| --- | --- |\n")
         for path, message in a.errors:

@@ -69,6 +69,8 @@ def from_document(document: dict[str, Any]) -> ScanResult:
     """A scan result read back from a JSON report (``flexmigrate merge``): findings, errors and the
     number of files looked at; each finding keeps its repository.  ``KeyError``/``TypeError`` on a
     document that is not a flexmigrate report."""
+    if not isinstance(document, dict):
+        raise ValueError("not a JSON object")
     if document.get("tool", {}).get("name") != "flexmigrate" or "findings" not in document:
         raise KeyError("no flexmigrate tool name or findings list")
     default_repo = document.get("repository")

@@ -318,7 +318,10 @@ def scan(
             forked workers inherit them."""
             if not pools:
                 warm_filters()
-                pools.append(stack.enter_context(ProcessPoolExecutor(max_workers=workers)))
+                started = ProcessPoolExecutor(max_workers=workers)
+                # On Ctrl-C or an error, queued batches are dropped rather than waited for.
+                stack.callback(started.shutdown, wait=True, cancel_futures=True)
+                pools.append(started)
             return pools[0]
 
         # Stage one, triage: read every file and put it through both filter stages, in batches;
