@@ -69,6 +69,18 @@ def reports(tmp_path_factory) -> dict[str, Path]:
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+def _one_call_tree(tmp_path: Path) -> Path:
+    """A folder with one retired call that fix migrates whole (its URL and its version header)."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "backups.py").write_text(
+        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/restores/{r}", '
+        'headers={"Accept": "application/vnd.atlas.2023-01-01+json"})\n',
+        "utf-8",
+    )
+    return tree
+
+
 def _report(*args: str, capsys) -> tuple[int, str, str]:
     code = main(["report", *args])
     out, err = capsys.readouterr()
@@ -205,13 +217,7 @@ def test_json_report_may_not_be_another_file_of_the_run(tmp_path, capsys) -> Non
 
 def test_a_fixed_tree_and_a_matching_check_are_ready(reports, tmp_path, capsys) -> None:
     """Applied fixes are not "left in the code": a fix report where every finding was applied is ready."""
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    (tree / "backups.py").write_text(
-        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/restores/{r}", '
-        'headers={"Accept": "application/vnd.atlas.2023-01-01+json"})\n',
-        "utf-8",
-    )
+    tree = _one_call_tree(tmp_path)
     fixed = tmp_path / "fixed.json"
     assert main(["fix", "--isolated", "--format", "json", "-o", str(fixed), str(tree)]) == 1
     capsys.readouterr()
@@ -263,3 +269,27 @@ def test_many_repositories_and_checks_make_one_page(reports, tmp_path, capsys) -
     by_repo = out.split("## By repository", 1)[1].split("\n## ", 1)[0]
     assert "| acme/backups |" in by_repo and "| acme/ops | 0 | 0 | 1 | 0 | 1 |" in by_repo
     assert out.count("parity.json: project") == 1 and out.count("drift.json: project") == 1
+
+
+def test_a_dry_run_fix_report_is_not_ready(reports, tmp_path, capsys) -> None:
+    """``fix --check --format json`` lists as applied what it would write: nothing was written."""
+    tree = _one_call_tree(tmp_path)
+    checked = tmp_path / "checked.json"
+    assert main(["fix", "--check", "--isolated", "--format", "json", "-o", str(checked), str(tree)]) == 1
+    capsys.readouterr()
+    code, out, _ = _report(str(checked), str(reports["parity"]), capsys=capsys)
+    assert code == 1
+    assert "is a dry run" in out and "Nothing calls a retired endpoint" not in out
+
+
+def test_a_sharded_report_holds_to_the_published_schema(tmp_path, capsys) -> None:
+    import jsonschema
+
+    (tmp_path / "restore.sh").write_text("curl $B/groups/$G/clusters/$C/backup/tenant/download\n", "utf-8")
+    out = tmp_path / "shard.json"
+    main(["scan", "--isolated", "--shard", "1/1", "--repository", "acme/ops", "--format", "json", "-o", str(out),
+          str(tmp_path / "restore.sh")])  # fmt: skip
+    schema = json.loads(
+        (Path(__file__).resolve().parents[1] / "docs/schemas/findings-v1.schema.json").read_text()
+    )
+    jsonschema.validate(json.loads(out.read_text("utf-8")), schema)

@@ -247,11 +247,11 @@ class _Engine:
         ep = c.template.endpoint
         fix = fix or c.fix
         if fix is FixKind.UNSAFE:
-            message = f"{ep.old.operation_id} URL rewritten to {ep.new.operation_id}, unproven: {c.reason}"
+            message = f"{ep.old.operation_id} URL: rewrite to {ep.new.operation_id}, unproven: {c.reason}"
         elif c.rule == "FM102":
-            message = f"{ep.old.operation_id} (v1.0) URL rewritten to v2 {ep.new.operation_id}; retired {ep.old.sunset}"
+            message = f"{ep.old.operation_id} (v1.0) URL: rewrite to v2 {ep.new.operation_id}; retired {ep.old.sunset}"
         else:
-            message = f"{ep.old.operation_id} URL rewritten to {ep.new.operation_id}; retired {ep.old.sunset}"
+            message = f"{ep.old.operation_id} URL: rewrite to {ep.new.operation_id}; retired {ep.old.sunset}"
         if also:
             name = (c.defines or "").split(" (")[0]
             message += f" (this covers {also} more URL(s) built from {name})"

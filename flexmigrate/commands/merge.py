@@ -68,6 +68,7 @@ def merge_reports(paths: list[str]) -> tuple[ScanResult, list[str]]:
         for r in listed:
             seen_files[(r.repository, str(r.path))] = name
         merged.files.extend(part.files)
+        merged.dry_run = merged.dry_run or part.dry_run
     for (repository, count), indexes in sorted(
         shards.items(), key=lambda item: (item[0][0] or "", item[0][1])
     ):

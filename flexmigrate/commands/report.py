@@ -111,5 +111,12 @@ def run_report(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     # Ready takes evidence of both kinds: the code (a scan) and the data (a check), with nothing
     # left in the one and no difference in the other.  Applied fixes are not "left".
-    ready = bool(scans) and bool(checks) and not result.remaining and all(c.parity for c in checks)
+    # A dry run (fix --check/--diff) wrote nothing: its "applied" fixes are still in the code.
+    ready = (
+        bool(scans)
+        and bool(checks)
+        and not result.dry_run
+        and not result.remaining
+        and all(c.parity for c in checks)
+    )
     return EXIT_OK if ready else EXIT_FINDINGS

@@ -33,6 +33,7 @@ class Audit:
     errors: list[tuple[str, str]]
     files: int
     checks: tuple[CheckDigest, ...] = ()
+    dry_run: bool = False  # a scan report came from fix --check/--diff: "applied" was not written
 
     @property
     def remaining(self) -> list[Finding]:
@@ -55,6 +56,7 @@ def audit_of(result: ScanResult, today: _dt.date | None = None, checks: Sequence
         errors=[(str(p), m) for p, m in result.errors],
         files=len(result.files),
         checks=tuple(checks),
+        dry_run=result.dry_run,
     )
 
 
@@ -99,11 +101,17 @@ def _next_steps(a: Audit) -> list[str]:
     if a.errors:
         steps.append(f"{len(a.errors)} file(s) could not be looked at: see the last section.")
     steps.extend(_check_steps(a.checks))
-    if kinds["applied"]:
+    if kinds["applied"] and a.dry_run:
+        steps.insert(
+            0,
+            f"A report is a dry run (`fix --check` or `--diff`): its {kinds['applied']} "
+            '"applied" fix(es) were not written; run `flexmigrate fix` to apply them.',
+        )
+    elif kinds["applied"]:
         steps.insert(0, f"`flexmigrate fix` applied {kinds['applied']} fix(es); they are counted as applied.")
     if not a.files:
         steps.insert(0, "No scan report is in this report: it says nothing about the code.")
-    elif not a.remaining and not a.errors:
+    elif not a.remaining and not a.errors and not a.dry_run:
         steps.insert(0, "Nothing calls a retired endpoint any more.")
     return steps
 

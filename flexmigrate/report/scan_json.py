@@ -40,6 +40,8 @@ def to_document(result: ScanResult) -> dict[str, Any]:
         document["repository"] = result.repository
     if result.shard:
         document["shard"] = {"index": result.shard[0], "count": result.shard[1]}
+    if result.dry_run:
+        document["dry_run"] = True  # fix --check/--diff: "applied" is what fix would write
     return document | {
         "findings": [finding_dict(f, result.repository) for f in findings],
         "errors": [_error_dict(p, m, result) for p, m in result.errors],
@@ -110,6 +112,7 @@ def from_document(document: dict[str, Any]) -> ScanResult:
         files=[*files.values(), *extra],
         repository=default_repo,
         shard=(int(shard["index"]), int(shard["count"])) if shard else None,
+        dry_run=bool(document.get("dry_run", False)),
     )
 
 

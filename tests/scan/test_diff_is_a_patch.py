@@ -145,3 +145,39 @@ def test_the_check_summary_says_what_would_be_fixed(tmp_path: Path) -> None:
         'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")'
         in target.read_text()
     )
+
+
+def test_a_dry_run_json_report_says_so(tmp_path: Path) -> None:
+    """``fix --check --format json`` writes nothing: its "applied" fixes are the ones it would write,
+    and the report says it was a dry run (and still holds to the published schema)."""
+    import json
+    import subprocess
+    import sys
+
+    import jsonschema
+
+    target = tmp_path / "calls.py"
+    target.write_text(
+        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flexmigrate",
+            "fix",
+            "--check",
+            "--isolated",
+            "--format",
+            "json",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    doc = json.loads(done.stdout)
+    assert done.returncode == 1 and doc["dry_run"] is True and doc["summary"]["by_fix"]["applied"] == 2
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs/schemas/findings-v1.schema.json").read_text()
+    )
+    jsonschema.validate(doc, schema)

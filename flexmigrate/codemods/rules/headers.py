@@ -264,7 +264,7 @@ class _CallHeaders:
         yield self._finding(
             name,
             "FM206",
-            f"{header} comes from the shared constant {where}, left as it is; this call now sends {flex_value}",
+            f"{header} comes from the shared constant {where}, left as it is; the fix gives this call {flex_value}",
             FixKind.SAFE,
             [Edit(start, end, literals.quoted(flex_value))],
         )
@@ -586,7 +586,7 @@ class _CallHeaders:
         yield self._finding(
             node,
             rule,
-            f"{reasons}: this call now sends its own {', '.join(self.overrides)} {self.new_media}",
+            f"{reasons}: the fix gives this call its own {', '.join(self.overrides)} {self.new_media}",
             fix,
             [edit],
         )

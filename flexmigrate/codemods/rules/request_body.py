@@ -162,7 +162,7 @@ def _edit_dict(
     yield ctx.finding(
         node,
         "FM401",
-        f"{op} rejects {keys} in the request body (it takes {kept}); removed",
+        f"{op} rejects {keys} in the request body (it takes {kept}); the fix removes them",
         capped(FixKind.SAFE, ec),
         ec.endpoint,
         literals.removal_edits(ctx, node, remove),
