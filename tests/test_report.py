@@ -23,11 +23,13 @@ from flexmigrate.commands.demo import copy_sample
 from flexmigrate.sandbox import DriftRule, SandboxConfig, serve_in_background
 
 
-def _check(tmp_path: Path, name: str, drift: tuple = (), output: tuple[str, ...] | None = None) -> Path:
+def _check(
+    tmp_path: Path, name: str, drift: tuple = (), output: tuple[str, ...] | None = None, retired: bool = False
+) -> Path:
     """A real check run against the sandbox; its report (``--json-report``, or ``output`` flags)."""
     report = tmp_path / name
     flags = list(output) if output is not None else ["--json-report", str(report)]
-    with serve_in_background(SandboxConfig(seed=3, drift=drift)) as sb:
+    with serve_in_background(SandboxConfig(seed=3, drift=drift, retired=retired)) as sb:
         cluster = sb.dataset.first_cluster()
         env = {
             "MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key,
@@ -293,3 +295,17 @@ def test_a_sharded_report_holds_to_the_published_schema(tmp_path, capsys) -> Non
         (Path(__file__).resolve().parents[1] / "docs/schemas/findings-v1.schema.json").read_text()
     )
     jsonschema.validate(json.loads(out.read_text("utf-8")), schema)
+
+
+def test_after_the_sunset_a_schema_violation_is_not_parity(reports, tmp_path, capsys) -> None:
+    """The retired family answers 410: every ID is ``old-retired``, a verdict that does not fail by
+    itself, and the Flex answers are held to their schema. One that breaks it fails the run, and the
+    page must not call that parity."""
+    broken = _check(tmp_path, "sunset.json", (DriftRule(field="status", kind="type"),), retired=True)
+    doc = json.loads(broken.read_text("utf-8"))
+    assert {r["verdict"] for r in doc["results"]} == {"old-retired"} and doc["summary"]["parity"] is False
+    code, out, _ = _report(str(reports["clean_scan"]), str(broken), capsys=capsys)
+    assert code == 1
+    assert ": parity." not in out and re.search(
+        r"The data check found [1-9]\d* ID\(s\) whose Flex answer differs", out
+    )

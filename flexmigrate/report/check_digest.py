@@ -32,6 +32,10 @@ class CheckDigest:
     differing_fields: tuple[tuple[str, int, int], ...] = ()  # (field, mismatched, compared)
     from_baseline: int = 0  # IDs whose retired side came from recorded baselines
     problems: tuple[str, ...] = field(default=())
+    # IDs whose answer broke the Flex schema where there was nothing left to compare it with
+    # (``old-retired``, ``only-in-new``): not a failing verdict, but a failing run.
+    schema_violations: int = 0
+    run_parity: bool | None = None  # the run's own verdict (its summary), when it finished
 
     @property
     def checked(self) -> int:
@@ -43,12 +47,13 @@ class CheckDigest:
 
     @property
     def failed(self) -> int:
-        return sum(c[v] for c in self.verdicts.values() for v in FAILING)
+        return sum(c[v] for c in self.verdicts.values() for v in FAILING) + self.schema_violations
 
     @property
     def parity(self) -> bool:
-        """Every ID checked matched (or has nothing left to compare against), and the run finished."""
-        return self.complete and self.checked > 0 and self.failed == 0
+        """The run finished and proved parity: no failing verdict, no schema violation, and the
+        run's own summary agrees (it also weighs ``--max-mismatch-rate`` and list differences)."""
+        return self.complete and self.checked > 0 and self.failed == 0 and self.run_parity is not False
 
 
 def is_check_report(document: Mapping[str, Any]) -> bool:
@@ -73,12 +78,16 @@ def digest_check(document: Mapping[str, Any], name: str | Path) -> CheckDigest:
     settings = document.get("settings") or {}
     verdicts: dict[str, Counter[str]] = {}
     baseline = 0
+    violations = 0
     for result in document["results"]:
         verdict = result["verdict"]
         if verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {verdict!r}")
         verdicts.setdefault(_pair(result["resource"]), Counter())[verdict] += 1
         baseline += result.get("source") == "baseline"
+        violations += verdict not in FAILING and any(
+            d.get("kind") == "schema" for d in result.get("differences", ())
+        )
     summary = document.get("summary")
     fields = (summary or {}).get("fields", {})
     differing = tuple(
@@ -98,4 +107,6 @@ def digest_check(document: Mapping[str, Any], name: str | Path) -> CheckDigest:
         differing_fields=differing,
         from_baseline=baseline,
         problems=tuple(str(p) for p in (summary or {}).get("problems", ())),
+        schema_violations=violations,
+        run_parity=summary.get("parity") if summary is not None else None,
     )
