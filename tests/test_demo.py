@@ -107,3 +107,31 @@ def test_demo_with_a_relative_workdir(tmp_path, capsys, monkeypatch) -> None:
     assert (tmp_path / "demo" / "restore_tool" / "atlas_backups.py").is_file()
     assert not (tmp_path / "demo" / "demo").exists()
     assert "What needs a human" in (tmp_path / "demo" / "readiness.html").read_text()
+
+
+def test_every_sample_file_is_packaged() -> None:
+    """The wheel takes package data by the globs in pyproject.toml, and ``glob`` skips hidden names
+    (``.github``): every file of the sample must match one of them, or an installed demo loses it.
+    (The tests run on an editable install, which reads the source tree and would not notice.)"""
+    import glob
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["flexmigrate"]
+    packaged = {
+        Path(p).resolve()
+        for pattern in patterns
+        for p in glob.glob(str(root / "flexmigrate" / pattern), recursive=True)
+        if Path(p).is_file()
+    }
+    sample = root / "flexmigrate" / "samples"
+    missing = [
+        str(p.relative_to(sample)) for p in sample.rglob("*") if p.is_file() and p.resolve() not in packaged
+    ]
+    assert not missing, f"not in the wheel: {missing}"
