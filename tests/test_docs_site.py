@@ -46,6 +46,8 @@ def test_every_rule_code_has_its_section_with_an_example(site: Path) -> None:
         section = re.search(rf'<h2 id="{code.lower()}">(.*?)(?=<h2 |</article>)', html, re.S)
         assert section, code
         assert "<pre" in section.group(1) and "Example <code>tests/" in section.group(1), code
+        said = section.group(1).split("says about it:", 1)[1]  # a real scan of the example, run by the hook
+        assert f"{code} [" in said, code
         if "/unsafe_" in section.group(1).split("</code>", 1)[0]:  # an unsafe fix is shown as one
             assert "flexmigrate fix --unsafe-fixes" in section.group(1), code
 

@@ -27,6 +27,8 @@ WRAPPERS = {
     "atlas_cli": ("commands", "old_names", "new_name"),
     "go_sdk": ("calls", "old", "new"),
 }
+# The example a newcomer should meet first, where the most focused fixture is an edge case.
+FEATURED = {"FM101": "fstring_get_restore."}
 FENCES = {
     ".py": "python",
     ".sh": "sh",
@@ -107,7 +109,17 @@ def rules_page(root: Path) -> str:
         ),
     ]
     for code, summary in summaries.items():
-        chosen = sorted(examples[code], key=lambda e: (e[3] is None, e[0]))[0]
+        # A featured example where one is named, else the most focused one: the fewest other rules
+        # in it, then a before/after pair, then the shortest.
+        chosen = sorted(
+            examples[code],
+            key=lambda e: (
+                not e[2].name.startswith(FEATURED.get(code, "\0")),
+                len({x.split(":")[0] for x in e[4]}),
+                e[3] is None,
+                e[0],
+            ),
+        )[0]
         _, kind, before, after, expected = chosen
         where = before.relative_to(root).as_posix()
         out.append(f"## {code}\n\n{summary[0].upper() + summary[1:]}.\n")
@@ -127,7 +139,34 @@ def rules_page(root: Path) -> str:
                 else "left as it is without --unsafe-fixes"
             )
             out.append(f"The file is {verb}.\n")
+        out.append(
+            "What `flexmigrate scan` says about it:\n\n```text\n" + _scan_lines(before, text) + "\n```\n"
+        )
     return "\n".join(out)
+
+
+def _scan_lines(fixture: Path, text: str) -> str:
+    """The concise findings of a real scan of the example as shown (so lines match the page)."""
+    import os
+    import tempfile
+
+    from flexmigrate.report.scan_text import finding_line
+    from flexmigrate.scan.pipeline import ScanOptions, scan
+
+    name = fixture.name.replace(".before.", ".")
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / name
+        target.write_text(text, "utf-8")
+        cwd = os.getcwd()
+        os.chdir(tmp)  # the findings name the file as the reader would: by its name alone
+        try:
+            # The comment rules report only when asked; their fixtures live in a "comments" folder.
+            result = scan([Path(name)], ScanOptions(report_comments=fixture.parent.name == "comments"))
+        finally:
+            os.chdir(cwd)
+    lines = [finding_line(f) for f in result.findings]
+    lines += [f"{path}: FM000 [error] {message}" for path, message in result.errors]
+    return "\n".join(lines) or "(nothing)"
 
 
 def catalog_page() -> str:
