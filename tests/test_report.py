@@ -20,7 +20,7 @@ import pytest
 
 from flexmigrate.cli import main
 from flexmigrate.commands.demo import copy_sample
-from flexmigrate.sandbox import DriftRule, SandboxConfig, serve_in_background
+from flexmigrate.sandbox import DriftRule, FaultConfig, SandboxConfig, serve_in_background
 
 
 def _check(
@@ -309,3 +309,29 @@ def test_after_the_sunset_a_schema_violation_is_not_parity(reports, tmp_path, ca
     assert ": parity." not in out and re.search(
         r"The data check found [1-9]\d* ID\(s\) whose Flex answer differs", out
     )
+
+
+def test_ids_the_check_could_not_check_are_not_called_differences(reports, tmp_path, capsys) -> None:
+    """``error`` verdicts (the Flex side answered 500, no retry) prove nothing either way: the page
+    says they were not checked, not that the data differs, and does not call the run parity."""
+    faults = FaultConfig(error_rate=0.5, error_statuses=(500,), families=("new",))
+    report = tmp_path / "errors.json"
+    with serve_in_background(SandboxConfig(seed=3, faults=faults)) as sb:
+        cluster = sb.dataset.first_cluster()
+        env = {
+            **__import__("os").environ,
+            "MONGODB_ATLAS_PUBLIC_API_KEY": sb.credentials.public_key,
+            "MONGODB_ATLAS_PRIVATE_API_KEY": sb.credentials.private_key,
+        }
+        subprocess.run(
+            [sys.executable, "-m", "flexmigrate", "check", "--base-url", sb.base_url, "--group-id",
+             cluster.project_id, "--cluster", cluster.name, "--snapshots", "--seed", "3", "--no-progress",
+             "--max-attempts", "1", "--json-report", str(report)],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+    errors = sum(r["verdict"] == "error" for r in json.loads(report.read_text("utf-8"))["results"])
+    assert errors >= 1
+    code, out, _ = _report(str(reports["clean_scan"]), str(report), capsys=capsys)
+    assert code == 1
+    assert f"{errors} ID(s) could not be checked (error)" in out and f"{errors} not checked." in out
+    assert "whose Flex answer differs" not in out

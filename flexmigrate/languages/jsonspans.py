@@ -56,14 +56,9 @@ def _value(text: str, i: int) -> Span:
                 raise ValueError(f"expected ':' at character {i}")
             member = _value(text, i + 1)
             node.members[key] = member
-            i = _skip(text, member.end)
-            if text[i : i + 1] == ",":
-                i += 1
-                continue
-            if text[i : i + 1] == "}":
-                node.end = i + 1
+            i = _after_element(text, member.end, "}", node)
+            if i < 0:
                 return node
-            raise ValueError(f"expected ',' or '}}' at character {i}")
     if char == "[":
         node = Span(i, i, kind="array")
         i = _skip(text, i + 1)
@@ -73,19 +68,26 @@ def _value(text: str, i: int) -> Span:
         while True:
             item = _value(text, i)
             node.items.append(item)
-            i = _skip(text, item.end)
-            if text[i : i + 1] == ",":
-                i += 1
-                continue
-            if text[i : i + 1] == "]":
-                node.end = i + 1
+            i = _after_element(text, item.end, "]", node)
+            if i < 0:
                 return node
-            raise ValueError(f"expected ',' or ']' at character {i}")
     if char == '"':
         value, end = scanstring(text, i + 1)
         return Span(i, end, value, kind="string")
     value, end = _DECODER.raw_decode(text, i)
     return Span(i, end, value)
+
+
+def _after_element(text: str, end: int, close: str, node: Span) -> int:
+    """After a member or an item ending at ``end``: where the next one starts (past a ``,``), or
+    ``-1`` when ``close`` ends ``node`` (whose end is then set)."""
+    i = _skip(text, end)
+    if text[i : i + 1] == ",":
+        return i + 1
+    if text[i : i + 1] == close:
+        node.end = i + 1
+        return -1
+    raise ValueError(f"expected ',' or '{close}' at character {i}")
 
 
 def parse_spans(text: str) -> Span:

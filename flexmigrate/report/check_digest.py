@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flexmigrate.catalog import load_catalog
+from flexmigrate.models.check_results import FAILING_VERDICTS, DiffKind, Verdict
 
-# Every verdict a check gives, in the order reports list them (``models.check_results.Verdict``).
-VERDICTS = ("match", "mismatch", "old-retired", "missing-in-new", "only-in-new", "error")
-FAILING = frozenset({"mismatch", "missing-in-new", "error"})
+# Every verdict a check gives, in the order the model declares them.
+VERDICTS = tuple(v.value for v in Verdict)
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,9 @@ class CheckDigest:
     differing_fields: tuple[tuple[str, int, int], ...] = ()  # (field, mismatched, compared)
     from_baseline: int = 0  # IDs whose retired side came from recorded baselines
     problems: tuple[str, ...] = field(default=())
-    # IDs whose answer broke the Flex schema where there was nothing left to compare it with
-    # (``old-retired``, ``only-in-new``): not a failing verdict, but a failing run.
-    schema_violations: int = 0
+    # IDs that fail by the model's rule (``CheckResult.failed``): a failing verdict, or a Flex
+    # answer that breaks its schema whatever the verdict (after the sunset: ``old-retired``).
+    failed: int = 0
     run_parity: bool | None = None  # the run's own verdict (its summary), when it finished
 
     @property
@@ -46,14 +46,21 @@ class CheckDigest:
         return sum(c["match"] for c in self.verdicts.values())
 
     @property
-    def failed(self) -> int:
-        return sum(c[v] for c in self.verdicts.values() for v in FAILING) + self.schema_violations
+    def unchecked(self) -> int:
+        """IDs the run could not check (``error``): nothing is proven about them."""
+        return sum(c[Verdict.ERROR.value] for c in self.verdicts.values())
 
     @property
     def parity(self) -> bool:
-        """The run finished and proved parity: no failing verdict, no schema violation, and the
-        run's own summary agrees (it also weighs ``--max-mismatch-rate`` and list differences)."""
-        return self.complete and self.checked > 0 and self.failed == 0 and self.run_parity is not False
+        """The run finished and proved parity: no failing ID, none left unchecked, and the run's
+        own summary agrees (it also weighs ``--max-mismatch-rate`` and list differences)."""
+        return (
+            self.complete
+            and self.checked > 0
+            and self.failed == 0
+            and self.unchecked == 0
+            and self.run_parity is not False
+        )
 
 
 def is_check_report(document: Mapping[str, Any]) -> bool:
@@ -78,15 +85,15 @@ def digest_check(document: Mapping[str, Any], name: str | Path) -> CheckDigest:
     settings = document.get("settings") or {}
     verdicts: dict[str, Counter[str]] = {}
     baseline = 0
-    violations = 0
+    failed = 0
     for result in document["results"]:
         verdict = result["verdict"]
         if verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {verdict!r}")
         verdicts.setdefault(_pair(result["resource"]), Counter())[verdict] += 1
         baseline += result.get("source") == "baseline"
-        violations += verdict not in FAILING and any(
-            d.get("kind") == "schema" for d in result.get("differences", ())
+        failed += Verdict(verdict) in FAILING_VERDICTS or any(
+            d.get("kind") == DiffKind.SCHEMA.value for d in result.get("differences", ())
         )
     summary = document.get("summary")
     fields = (summary or {}).get("fields", {})
@@ -107,6 +114,6 @@ def digest_check(document: Mapping[str, Any], name: str | Path) -> CheckDigest:
         differing_fields=differing,
         from_baseline=baseline,
         problems=tuple(str(p) for p in (summary or {}).get("problems", ())),
-        schema_violations=violations,
+        failed=failed,
         run_parity=summary.get("parity") if summary is not None else None,
     )

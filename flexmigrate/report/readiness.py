@@ -23,6 +23,7 @@ from flexmigrate.models.scan_results import ScanResult
 from flexmigrate.report.check_digest import VERDICTS, CheckDigest
 
 KINDS = ("safe", "unsafe", "manual", "applied")
+TITLE = "Retired Atlas backup endpoints: readiness"
 
 
 @dataclass
@@ -34,6 +35,15 @@ class Audit:
     files: int
     checks: tuple[CheckDigest, ...] = ()
     dry_run: bool = False  # a scan report came from fix --check/--diff: "applied" was not written
+
+    @property
+    def matched(self) -> int:
+        """IDs the data checks matched, over every check report."""
+        return sum(c.matched for c in self.checks)
+
+    @property
+    def checked(self) -> int:
+        return sum(c.checked for c in self.checks)
 
     @property
     def remaining(self) -> list[Finding]:
@@ -129,9 +139,12 @@ def _check_steps(checks: Sequence[CheckDigest]) -> list[str]:
         steps.append(
             f"The data check found {failed} ID(s) whose Flex answer differs: see what it proved, below."
         )
+    unchecked = sum(c.unchecked for c in checks)
+    if unchecked:
+        steps.append(f"{unchecked} ID(s) could not be checked (error): nothing is proven about them.")
     if unfinished:
         steps.append(f"Check run(s) that did not finish: {', '.join(unfinished)}. Run them again.")
-    if not failed and not unfinished:
+    if not failed and not unfinished and not unchecked:
         checked = sum(c.checked for c in checks)
         steps.append(
             f"The data check compared {checked} restore job(s) and snapshot(s): the Flex endpoints "
@@ -147,7 +160,12 @@ def _sample_line(c: CheckDigest) -> str:
     drawn = f"a sample of {c.sample} per cluster and resource" if c.sample else "every ID asked for"
     seed = f" (seed {c.seed})" if c.seed is not None else ""
     baseline = f"; {c.from_baseline} compared with recorded baselines" if c.from_baseline else ""
-    state = "parity" if c.parity else ("did not finish" if not c.complete else "differences")
+    if c.parity:
+        state = "parity"
+    elif not c.complete:
+        state = "did not finish"
+    else:
+        state = "differences" if c.failed else f"{c.unchecked} not checked"
     return f"{c.name}: {where}; {drawn}{seed}{baseline}. {c.matched} of {c.checked} matched: {state}."
 
 
@@ -161,15 +179,14 @@ def render_markdown(
     a = audit_of(result, today, checks)
     kinds = Counter(f.fix_label for f in a.findings)
     w = out.write
-    w("# Retired Atlas backup endpoints: readiness\n\n")
+    w(f"# {TITLE}\n\n")
     w(f"{_sunset_line(a)} flexmigrate {__version__} looked at {a.files} file(s).\n\n")
     w("| safe | unsafe | manual | applied | files not looked at |\n| ---: | ---: | ---: | ---: | ---: |\n")
     w(
         f"| {kinds['safe']} | {kinds['unsafe']} | {kinds['manual']} | {kinds['applied']} | {len(a.errors)} |\n\n"
     )
     if a.checks:
-        matched, checked = sum(c.matched for c in a.checks), sum(c.checked for c in a.checks)
-        w(f"Data check: {matched} of {checked} restore job(s) and snapshot(s) matched.\n\n")
+        w(f"Data check: {a.matched} of {a.checked} restore job(s) and snapshot(s) matched.\n\n")
     w("## Next steps\n\n" + "".join(f"- {step}\n" for step in _next_steps(a)) + "\n")
     for title, head, rows in _tables(a) if a.findings else []:
         w(f"## {title}\n\n| {head} | " + " | ".join(KINDS) + " | total |\n")
@@ -290,18 +307,17 @@ def render_html(
     w = out.write
     w('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n')
     w('<meta name="viewport" content="width=device-width, initial-scale=1"/>\n')
-    w("<title>Retired Atlas backup endpoints: readiness</title>\n")
+    w(f"<title>{TITLE}</title>\n")
     w(f"<style>{_STYLE}</style>\n</head>\n<body>\n")
-    w("<h1>Retired Atlas backup endpoints: readiness</h1>\n")
+    w(f"<h1>{TITLE}</h1>\n")
     w(f"<p>{escape(_sunset_line(a))} flexmigrate {escape(__version__)} looked at {a.files} file(s).</p>\n")
     w('<div class="totals">')
     for kind in KINDS:
         w(f'<div class="total" style="border-color:{_COLOURS[kind]}"><b>{kinds[kind]}</b>{kind}</div>')
     w(f'<div class="total"><b>{len(a.errors)}</b>not looked at</div>')
     if a.checks:
-        matched, checked = sum(c.matched for c in a.checks), sum(c.checked for c in a.checks)
         colour = _VERDICT_COLOURS["match" if all(c.parity for c in a.checks) else "mismatch"]
-        w(f'<div class="total" style="border-color:{colour}"><b>{matched}/{checked}</b>IDs matched</div>')
+        w(f'<div class="total" style="border-color:{colour}"><b>{a.matched}/{a.checked}</b>IDs matched</div>')
     w("</div>\n")
     steps = (re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(step)) for step in _next_steps(a))
     w("<h2>Next steps</h2>\n<ul>" + "".join(f"<li>{step}</li>" for step in steps) + "</ul>\n")

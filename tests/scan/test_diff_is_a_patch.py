@@ -106,44 +106,37 @@ def test_a_change_no_patch_can_carry_is_said_in_one_line(tmp_path: Path, monkeyp
         file_patch("x.py", b"a\0\n", b"b\n")
 
 
-def test_the_diff_summary_says_what_would_be_fixed_not_fixed(tmp_path: Path) -> None:
-    """``fix --diff`` writes nothing, so its summary must not say it fixed anything."""
-    import subprocess
+CALL = 'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
+
+
+def _dry_run(tmp_path: Path, *flags: str):
+    """``flexmigrate fix FLAGS`` as a user runs it, on one file with two safe fixes; the file is
+    checked to be untouched."""
     import sys
 
     target = tmp_path / "calls.py"
-    target.write_text(
-        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
-    )
+    target.write_text(CALL)
     done = subprocess.run(
-        [sys.executable, "-m", "flexmigrate", "fix", "--diff", "--isolated", str(target)],
+        [sys.executable, "-m", "flexmigrate", "fix", *flags, "--isolated", str(target)],
         capture_output=True,
         text=True,
     )
+    assert target.read_text() == CALL, "a dry run writes nothing"
+    return done
+
+
+def test_the_diff_summary_says_what_would_be_fixed_not_fixed(tmp_path: Path) -> None:
+    """``fix --diff`` writes nothing, so its summary must not say it fixed anything."""
+    done = _dry_run(tmp_path, "--diff")
     assert done.returncode == 1
     assert "would fix 2 in 1 file(s)" in done.stderr and "fixed 2" not in done.stderr
 
 
 def test_the_check_summary_says_what_would_be_fixed(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    target = tmp_path / "calls.py"
-    target.write_text(
-        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "flexmigrate", "fix", "--check", "--isolated", str(target)],
-        capture_output=True,
-        text=True,
-    )
+    done = _dry_run(tmp_path, "--check")
     assert done.returncode == 1 and "would fix 2 in 1 file(s)" in done.stdout
     assert (
         "[applied]" not in done.stdout and "FM101 [safe]" in done.stdout and "= would be fixed" in done.stdout
-    )
-    assert (
-        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")'
-        in target.read_text()
     )
 
 
@@ -151,30 +144,10 @@ def test_a_dry_run_json_report_says_so(tmp_path: Path) -> None:
     """``fix --check --format json`` writes nothing: its "applied" fixes are the ones it would write,
     and the report says it was a dry run (and still holds to the published schema)."""
     import json
-    import subprocess
-    import sys
 
     import jsonschema
 
-    target = tmp_path / "calls.py"
-    target.write_text(
-        'import requests\nrequests.get(f"{B}/groups/{g}/clusters/{c}/backup/tenant/snapshots")\n'
-    )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flexmigrate",
-            "fix",
-            "--check",
-            "--isolated",
-            "--format",
-            "json",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    done = _dry_run(tmp_path, "--check", "--format", "json")
     doc = json.loads(done.stdout)
     assert done.returncode == 1 and doc["dry_run"] is True and doc["summary"]["by_fix"]["applied"] == 2
     schema = json.loads(
