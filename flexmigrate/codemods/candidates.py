@@ -3,31 +3,35 @@
 The byte stage lets through files whose text holds a retired segment bounded as a path segment
 (``"tenant"``, ``/backup/tenant/``) or a retired operation name.  Multi-tenant code is full of
 ``"tenant"`` strings that no URL is ever built from: ``options.get('tenant')``,
-``token['tenant']``, ``{'tenant': t}``, ``'tenant' in scopes``.  This stage parses the file with
-the standard library's ``ast`` (C speed, no metadata) and keeps it only when
+``self._token['tenant']``, ``{'tenant': t}``, ``'tenant' in scopes``, a template path
+``admin/django_tenants/tenant/change_form.html``.  This stage parses the file with the standard
+library's ``ast`` (C speed, no metadata) and keeps it only when
 
 * a string constant (escapes resolved, implicit concatenations joined, f-string parts included)
   holds a retired segment as a path segment (bounded by the value's edge, ``/``, an interpolation,
   a query, a fragment or a control character; never by a letter, digit, ``_``, ``-``, ``{`` or a
-  space), **and**
+  space) whose neighbours within the value can be its neighbours in a catalog path (``backup``
+  before ``tenant``; ``restores``, ``restore``, ``snapshots`` or ``download`` after it; a piece
+  cut by the value's edge or a template field may be anything that fits), **and**
   can be URL text to the URL engine:
 
   - it holds a ``/`` itself, so it can be a path on its own (``requests.get("/backup/tenant/...")``);
-  - or it stands inside an expression that builds a string: an f-string, ``+`` or ``%``, a call of
-    ``.format``, ``.join`` or ``urljoin`` (the constructs the engine widens through,
-    ``codemods.url.widen``), or ``.append``/``.extend``/``.insert`` (a segment list extended
-    later, ``codemods.url.names``); a string inside such an expression's holes counts too,
-    since the engine reads hole strings as evidence;
-  - or anywhere inside a value that a name can carry to such an expression: an assignment's
-    value (``kind = KINDS["tenant"]`` is read through ``kind``), a ``return`` or ``yield``, a
-    lambda, a parameter's default, a loop's iterable;
+  - or it stands inside an expression that builds a string (an f-string, ``+`` or ``%``, a call
+    of ``.format``, ``.join``, ``urljoin``, or a segment list's ``.append``/``.extend``/``.insert``)
+    where something can come before the segment; a string that starts such an expression with
+    the segment (``"tenant{}".format(i)``) builds a value that still cannot be a path by itself,
+    and is followed on to wherever that value goes;
+  - or it lies in a value bound to a name (an assignment, a loop's iterable, a parameter's
+    default, the ``return`` of a function of no parameters) that reaches such an expression,
+    directly or through other names (:mod:`codemods.carriers`), since the engine reads a hole
+    through its name and takes the hole's strings as evidence;
 
 * or a name or a string holds a retired operation name or alias as a whole word.
 
-A string without a ``/`` in a statement of its own, a condition or a plain call
-(``parser.add_argument(dest='tenant')``, ``if 'tenant' in scopes:``, ``log(token['tenant'])``)
-is none of these, so the engine could never match it, and the file
-does not reach libcst.  The test suite runs every codemod fixture through the scanner to prove
+A string in a plain call, a condition, a statement of its own, or bound to an attribute or an
+item (``self.sync_tenant = options.get('tenant')``) is none of these, so the engine could never
+match it, and the file does not reach libcst.  The test suite runs every codemod fixture through
+the scanner, and holds the scanner to the unfiltered engine on each case of this stage, to prove
 that recall is kept.  A file ``ast`` cannot parse is passed on, so that the parser reports it.
 """
 
@@ -37,10 +41,11 @@ import ast
 import bisect
 import functools
 import re
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from flexmigrate.catalog import Catalog
 from flexmigrate.catalog.ecosystems import ecosystems
+from flexmigrate.codemods import carriers
 from flexmigrate.codemods.escaped import EscapedSegments, SplitSegments
 
 __all__ = ["LETTER_ESCAPE", "CandidateTest", "candidate_test"]
@@ -48,17 +53,20 @@ __all__ = ["LETTER_ESCAPE", "CandidateTest", "candidate_test"]
 # An escape that can spell a letter inside a string literal.
 LETTER_ESCAPE = re.compile(r"\\(?:[xuU0-7]|N\{)")
 _NEWLINE = re.compile(r"\n")
-# Calls whose receiver or arguments the URL engine reads as URL text.
-_BUILDING_CALLS = frozenset({"format", "join", "urljoin", "append", "extend", "insert"})
-# Whatever lies inside these is carried out of the expression (returned, yielded, a default).
-_CARRIED = (ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda, ast.arguments)
+# Where a path piece after a segment ends.
+_PIECE_END = re.compile(r"[/?#]")
 
 
 class CandidateTest:
     def __init__(
-        self, segments: Iterable[str], names: Iterable[str], split: SplitSegments | None = None
+        self,
+        segments: Iterable[str],
+        names: Iterable[str],
+        split: SplitSegments | None = None,
+        neighbours: Mapping[str, Neighbours] | None = None,
     ) -> None:
         self.segments = tuple(sorted(set(segments), key=len, reverse=True))
+        self.neighbours = dict(neighbours or {})  # a segment with none may stand anywhere
         self._names = frozenset(names)
         self._segment = re.compile(_segment_pattern(self.segments)) if self.segments else None
         seg = "|".join(re.escape(s) for s in self.segments)
@@ -104,16 +112,20 @@ class CandidateTest:
         found = {bisect.bisect_right(line_starts, offset) for offset in names}
         # Only the top-level statements holding a raw hit (plain or escaped) are walked.
         lines = sorted({bisect.bisect_right(line_starts, offset) for offset in offsets})
+        in_urls = functools.cache(lambda: carriers.url_names(tree))
         for stmt in tree.body:
             first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
             last = stmt.end_lineno or stmt.lineno
             at = bisect.bisect_left(lines, first)
             if at < len(lines) and lines[at] <= last:
-                found.update(self._relevant_in(stmt))
+                found.update(self._relevant_in(stmt, in_urls))
         return sorted(found)
 
-    def _relevant_in(self, stmt: ast.stmt) -> Iterator[int]:
-        """Lines of the string constants of ``stmt`` that hold a segment where a URL can be built."""
+    def _relevant_in(self, stmt: ast.stmt, in_urls: Callable[[], frozenset[str]]) -> Iterator[int]:
+        """Lines of the string constants of ``stmt`` that hold a segment where a URL can be built.
+
+        ``in_urls`` gives the module's names that can reach URL text (worked out once, if asked).
+        """
         assert self._in_value is not None or not self.segments
         stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(stmt, ())]
         while stack:
@@ -122,50 +134,111 @@ class CandidateTest:
                 value = node.value
                 if isinstance(value, bytes):
                     value = value.decode("latin-1")
-                if (
-                    isinstance(value, str)
-                    and self._in_value is not None
-                    and self._in_value.search(value)
-                    and ("/" in value or _can_be_url_text(node, ancestors))
-                ):
+                if isinstance(value, str) and self._can_be_url_text(value, node, ancestors, in_urls):
                     yield node.lineno
                 continue
             inner = (*ancestors, node)
             stack.extend((child, inner) for child in ast.iter_child_nodes(node))
 
+    def _can_be_url_text(
+        self,
+        value: str,
+        node: ast.AST,
+        ancestors: tuple[ast.AST, ...],
+        in_urls: Callable[[], frozenset[str]],
+    ) -> bool:
+        """Whether the URL engine can read ``value`` as part of a retired path, or as evidence in a hole.
 
-def _can_be_url_text(node: ast.AST, ancestors: tuple[ast.AST, ...]) -> bool:
-    """Whether the URL engine can read the string ``node`` as URL text, or as evidence in a hole.
+        A segment counts only where its neighbours within the value can be its neighbours in a
+        catalog path (``admin/django_tenants/tenant/change_form.html`` cannot).  A value with a
+        ``/`` can be a path on its own; any other counts where :func:`carriers.destination` sends
+        it: into URL text, or into a name that reaches URL text.
+        """
+        if self._in_value is None:
+            return False
+        starts = [m.start() for m in self._in_value.finditer(value) if self._fits(value, m.start(), m.end())]
+        if not starts:
+            return False
+        if "/" in value:
+            return True
+        names = carriers.destination(node, ancestors, leading=all(s == 0 for s in starts))
+        return names is carriers.URL_TEXT or bool(names & in_urls())
 
-    Yes inside a string-building expression, and anywhere inside a value that a name or a call
-    carries elsewhere (an assignment's value, a ``return``, a default, a loop's iterable), since
-    the engine follows names to their values and reads the strings of a hole.
+    def _fits(self, value: str, start: int, end: int) -> bool:
+        """Whether the segment ``value[start:end]`` has neighbours a catalog path can give it."""
+        around = self.neighbours.get(value[start:end])
+        if around is None:
+            return True
+        return _fits_before(value[:start], around.before) and _fits_after(value[end:], around.after)
+
+
+class Neighbours(NamedTuple):
+    """The literal segments next to a retired segment in the catalog's paths.
+
+    ``None``: anything (a path parameter stands there, or the path's edge); ``""`` in ``after``:
+    the path may end there.
     """
-    children = (*ancestors[1:], node)
-    for parent, child in zip(ancestors, children):
-        if _builds_string(parent):
-            return True
-        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-            if parent.value is child:
-                return True
-        elif isinstance(parent, _CARRIED):
-            return True
-        elif isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is child:
-            return True
-    return False
+
+    before: frozenset[str] | None
+    after: frozenset[str] | None
 
 
-def _builds_string(node: ast.AST) -> bool:
-    if isinstance(node, ast.JoinedStr):
+def neighbours(paths: Iterable[tuple[str, ...]], segments: Iterable[str]) -> dict[str, Neighbours]:
+    """The :class:`Neighbours` of each of ``segments`` over the segment tuples of ``paths``."""
+    before: dict[str, set[str] | None] = {}
+    after: dict[str, set[str] | None] = {}
+    wanted = set(segments)
+    for parts in paths:
+        for index, seg in enumerate(parts):
+            if seg not in wanted:
+                continue
+            prev = parts[index - 1] if index > 0 else "{"
+            following = parts[index + 1] if index + 1 < len(parts) else ""
+            for side, piece in ((before, prev), (after, following)):
+                known = side.setdefault(seg, set())
+                if known is not None:
+                    if piece.startswith("{"):
+                        side[seg] = None
+                    else:
+                        known.add(piece)
+    return {
+        seg: Neighbours(
+            None if before[seg] is None else frozenset(before[seg]),  # type: ignore[arg-type]
+            None if after[seg] is None else frozenset(after[seg]),  # type: ignore[arg-type]
+        )
+        for seg in before
+    }
+
+
+def _fits_before(head: str, allowed: frozenset[str] | None) -> bool:
+    """``head`` is the value's text before the segment: can the piece before it be in ``allowed``?"""
+    if allowed is None or not head.endswith("/"):
+        return True  # the value's edge, an interpolation, a template field: unknown
+    rest = head[:-1]
+    cut = rest.rfind("/")
+    piece = rest[cut + 1 :]
+    if any(c in piece for c in "{}%"):
         return True
-    if isinstance(node, ast.BinOp):
-        return isinstance(node.op, (ast.Add, ast.Mod))
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            return func.attr in _BUILDING_CALLS
-        return isinstance(func, ast.Name) and func.id == "urljoin"
-    return False
+    if cut < 0:  # the piece runs to the value's edge: more may come before it
+        return any(a.endswith(piece) for a in allowed)
+    return piece in allowed
+
+
+def _fits_after(tail: str, allowed: frozenset[str] | None) -> bool:
+    """``tail`` is the value's text after the segment: can what follows be in ``allowed``?"""
+    if allowed is None or not tail:
+        return True
+    if tail[0] in "?#":
+        return "" in allowed
+    if tail[0] != "/":
+        return True  # an interpolation, a template field, an escape: unknown
+    end = _PIECE_END.search(tail, 1)
+    piece = tail[1 : end.start() if end else len(tail)]
+    if any(c in piece for c in "{%"):
+        return True
+    if end is None:  # the piece runs to the value's edge: more may follow it
+        return any(a.startswith(piece) for a in allowed)
+    return piece in allowed
 
 
 def _segment_pattern(segments: Iterable[str]) -> str:
@@ -189,14 +262,17 @@ def candidate_test(catalog: Catalog) -> CandidateTest:
     be half migrated (``rules.half_migrated``).
     """
     retired = catalog.retired_segments()
+    segments = (*retired, *catalog.flex_segments())
+    paths = [p.segments() for ep in catalog for p in (ep.old, ep.new)]
     gates = set()
     for ep in catalog:
-        segments = ep.old.segments()
+        parts = ep.old.segments()
         for seg in retired:
-            if seg in segments and segments.index(seg) > 0:
-                gates.add(f"{segments[segments.index(seg) - 1]}/{seg[0]}")
+            if seg in parts and parts.index(seg) > 0:
+                gates.add(f"{parts[parts.index(seg) - 1]}/{seg[0]}")
     return CandidateTest(
-        (*retired, *catalog.flex_segments()),
+        segments,
         (*catalog.retired_names(), *ecosystems(catalog).python_names()),
         SplitSegments(retired, gates),
+        neighbours(paths, segments),
     )

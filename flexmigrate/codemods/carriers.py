@@ -1,0 +1,193 @@
+"""Where a string's value can go: into URL text, into a name, or nowhere the URL engine looks.
+
+The URL engine (``codemods.urls``) builds URL text from string-building expressions (f-strings,
+``+``, ``%``, ``format``, ``join``, ``urljoin``, a segment list's ``append``) and reads a bare name
+in them through its value: a constant, a local, a segment list, a function of no parameters that
+returns one value.  The strings of such a value are read as evidence for the hole the name fills.
+So a string that holds a retired segment but no ``/`` matters only when it stands inside a
+string-building expression, or when a name carries it to one.
+
+This module answers both halves with the standard library's ``ast``, by spelling and not by scope
+(a superset of what the engine follows):
+
+* :func:`destination` walks up from one string: URL text (a building expression that can put
+  something before the segment), the names its value is bound to (an assignment, a loop's
+  iterable, a parameter's default, a ``return`` of a function, bound to the function's name), or
+  nowhere (a plain call, a condition, a statement of its own, an attribute or item target);
+* :func:`url_names` walks the module once: every name read inside a building expression, and,
+  again and again, every name read in the value of a name already found.  A name read only as
+  the base of an attribute or an item (``domain.domain``, ``parts[0]``) does not count: the
+  engine never reads a value through them.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from typing import Iterable
+
+__all__ = ["URL_TEXT", "builds_string", "destination", "url_names"]
+
+# Calls whose receiver or arguments the URL engine reads as URL text.
+BUILDING_CALLS = frozenset({"format", "join", "urljoin", "append", "extend", "insert"})
+# The string is URL text itself (its destination, for :func:`destination`).
+URL_TEXT = None
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def builds_string(node: ast.AST) -> bool:
+    """Whether ``node`` builds a string from parts the URL engine reads as URL text."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.Add, ast.Mod))
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            return func.attr in BUILDING_CALLS
+        return isinstance(func, ast.Name) and func.id == "urljoin"
+    return False
+
+
+def destination(node: ast.AST, ancestors: tuple[ast.AST, ...], leading: bool) -> frozenset[str] | None:
+    """Where the value of the string ``node`` goes: ``URL_TEXT`` (``None``), or the names it is bound to.
+
+    ``ancestors`` run from the top-level statement down to ``node``'s parent.  ``leading`` says
+    the retired segment starts the string's value: then a building expression in which the string
+    comes first (``"tenant{}".format(i)``, ``"tenant" + x``) builds a value that still starts with
+    the segment, which cannot be a retired path by itself (no ``backup/`` before it), so the walk
+    goes on to where that value goes.  An empty set: nowhere the engine looks.
+    """
+    child = node
+    for parent in reversed(ancestors):
+        if builds_string(parent):
+            if not (leading and _leftmost(parent, child)):
+                return URL_TEXT
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            if parent.value is not child:
+                return frozenset()
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return frozenset(_bound(targets))
+        elif isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is child:
+            return frozenset(_bound([parent.target]))
+        elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+            fn = next((a for a in reversed(ancestors) if isinstance(a, _FUNCTIONS)), None)
+            return frozenset({fn.name}) if fn is not None and _reads_as_value(fn) else frozenset()
+        elif isinstance(parent, ast.arguments):
+            return frozenset(_defaulted(parent).get(id(child), ()))
+        elif isinstance(parent, ast.stmt):
+            return frozenset()
+        child = parent
+    return frozenset()
+
+
+def _reads_as_value(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the engine can read a call of ``fn`` as the value it returns: it takes no parameters
+    (``def restores_path(): return "..."``; a method, taking ``self``, never)."""
+    args = fn.args
+    return not (args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg)
+
+
+def _leftmost(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether ``child`` is the first part of the string ``parent`` builds."""
+    if isinstance(parent, ast.BinOp):
+        return parent.left is child
+    if isinstance(parent, ast.JoinedStr):
+        return bool(parent.values) and parent.values[0] is child
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
+        return parent.func is child and parent.func.attr == "format"
+    return False
+
+
+def _bound(targets: Iterable[ast.AST]) -> Iterable[str]:
+    """The bare names an assignment's targets bind (an attribute or an item binds none)."""
+    for target in targets:
+        if isinstance(target, ast.Name):
+            yield target.id
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            yield from _bound(target.elts)
+        elif isinstance(target, ast.Starred):
+            yield from _bound([target.value])
+
+
+def _defaulted(args: ast.arguments) -> dict[int, tuple[str, ...]]:
+    """``id(default) -> (parameter name,)`` for every default of ``args``."""
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return {id(default): (arg.arg,) for arg, default in pairs}
+
+
+def url_names(tree: ast.Module) -> frozenset[str]:
+    """Every name whose value can reach URL text, by spelling.
+
+    A name read inside a building expression; then every name read in the value bound to one
+    already found (an assignment's value, a loop's iterable, a default, what a function returns),
+    until nothing is added.
+    """
+    in_urls: set[str] = set()
+    flows: dict[str, set[str]] = defaultdict(set)
+    # (node, inside a building expression, names its value is bound to, the enclosing function)
+    stack: list[tuple[ast.AST, bool, tuple[str, ...], str | None]] = [(tree, False, (), None)]
+    while stack:
+        node, building, targets, function = stack.pop()
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                if building:
+                    in_urls.add(node.id)
+                for target in targets:
+                    flows[target].add(node.id)
+            continue
+        if isinstance(node, ast.stmt):
+            targets = ()
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
+            building, targets = False, ()  # the engine never reads a value through its attributes or items
+        building = building or builds_string(node)
+        if isinstance(node, _FUNCTIONS):
+            function = node.name if _reads_as_value(node) else None
+        elif isinstance(node, ast.Lambda):
+            function = None  # a ``return`` cannot stand in a lambda, but a ``yield`` can
+        for child, bound in _children(node, function):
+            stack.append((child, building, targets if bound is None else bound, function))
+    found = set(in_urls)
+    todo = list(in_urls)
+    while todo:
+        for name in flows.get(todo.pop(), ()):
+            if name not in found:
+                found.add(name)
+                todo.append(name)
+    return frozenset(found)
+
+
+def _children(node: ast.AST, function: str | None) -> Iterable[tuple[ast.AST, tuple[str, ...] | None]]:
+    """``node``'s children, each with the names its value is bound to (``None``: as for ``node``)."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        yield node.value, tuple(_bound(targets))
+        yield from ((t, ()) for t in targets)
+        if isinstance(node, ast.AnnAssign):
+            yield node.annotation, ()
+        return
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        yield node.iter, tuple(_bound([node.target]))
+        rest = node.ifs if isinstance(node, ast.comprehension) else [*node.body, *node.orelse]
+        yield from ((c, ()) for c in [node.target, *rest])
+        return
+    if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and node.value is not None:
+        yield node.value, (function,) if function is not None else ()
+        return
+    if isinstance(node, ast.Call) and builds_string(node) and isinstance(node.func, ast.Attribute):
+        yield (
+            node.func.value,
+            None,
+        )  # ``TEMPLATE.format(...)``, ``parts.append(...)``: the receiver is URL text
+        yield from ((c, None) for c in [*node.args, *node.keywords])
+        return
+    if isinstance(node, ast.arguments):
+        named = _defaulted(node)
+        for child in ast.iter_child_nodes(node):
+            yield child, named.get(id(child), ())
+        return
+    for child in ast.iter_child_nodes(node):
+        yield child, None
