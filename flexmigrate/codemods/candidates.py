@@ -118,13 +118,17 @@ class CandidateTest:
             last = stmt.end_lineno or stmt.lineno
             at = bisect.bisect_left(lines, first)
             if at < len(lines) and lines[at] <= last:
-                found.update(self._relevant_in(stmt, in_urls))
+                found.update(self._relevant_in(stmt, in_urls, lines))
         return sorted(found)
 
-    def _relevant_in(self, stmt: ast.stmt, in_urls: Callable[[], frozenset[str]]) -> Iterator[int]:
+    def _relevant_in(
+        self, stmt: ast.stmt, in_urls: Callable[[], frozenset[str]], lines: list[int]
+    ) -> Iterator[int]:
         """Lines of the string constants of ``stmt`` that hold a segment where a URL can be built.
 
-        ``in_urls`` gives the module's names that can reach URL text (worked out once, if asked).
+        ``in_urls`` gives the module's names that can reach URL text (worked out once, if asked);
+        ``lines`` (sorted) are where the raw text holds a segment: a node that spans none of them
+        is not entered, so a large class with one hit costs little more than that hit's lines.
         """
         assert self._in_value is not None or not self.segments
         stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(stmt, ())]
@@ -138,7 +142,13 @@ class CandidateTest:
                     yield node.lineno
                 continue
             inner = (*ancestors, node)
-            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+            for child in ast.iter_child_nodes(node):
+                first = getattr(child, "lineno", None)
+                if first is not None:
+                    at = bisect.bisect_left(lines, first)
+                    if at == len(lines) or lines[at] > (child.end_lineno or first):  # type: ignore[attr-defined]
+                        continue
+                stack.append((child, inner))
 
     def _can_be_url_text(
         self,
@@ -162,7 +172,7 @@ class CandidateTest:
         if "/" in value:
             return True
         names = carriers.destination(node, ancestors, leading=all(s == 0 for s in starts))
-        return names is carriers.URL_TEXT or bool(names & in_urls())
+        return names is carriers.URL_TEXT or (bool(names) and not names.isdisjoint(in_urls()))
 
     def _fits(self, value: str, start: int, end: int) -> bool:
         """Whether the segment ``value[start:end]`` has neighbours a catalog path can give it."""

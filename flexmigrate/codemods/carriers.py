@@ -124,32 +124,47 @@ def url_names(tree: ast.Module) -> frozenset[str]:
 
     A name read inside a building expression; then every name read in the value bound to one
     already found (an assignment's value, a loop's iterable, a default, what a function returns),
-    until nothing is added.
+    until nothing is added.  One walk of the module: most nodes are none of the kinds that matter
+    and only pass their children on, read straight from their fields.
     """
     in_urls: set[str] = set()
     flows: dict[str, set[str]] = defaultdict(set)
     # (node, inside a building expression, names its value is bound to, the enclosing function)
     stack: list[tuple[ast.AST, bool, tuple[str, ...], str | None]] = [(tree, False, (), None)]
+    push = stack.append
     while stack:
         node, building, targets, function = stack.pop()
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
+        kind = type(node)
+        if kind is ast.Name:
+            if type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
                 if building:
-                    in_urls.add(node.id)
+                    in_urls.add(node.id)  # type: ignore[attr-defined]
                 for target in targets:
-                    flows[target].add(node.id)
+                    flows[target].add(node.id)  # type: ignore[attr-defined]
+            continue
+        if kind not in _SPECIAL:
+            if isinstance(node, ast.stmt):
+                targets = ()
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for child in value:
+                        if isinstance(child, ast.AST):
+                            push((child, building, targets, function))
+                elif isinstance(value, ast.AST):
+                    push((value, building, targets, function))
             continue
         if isinstance(node, ast.stmt):
             targets = ()
-        if isinstance(node, (ast.Attribute, ast.Subscript)):
+        if kind is ast.Attribute or kind is ast.Subscript:
             building, targets = False, ()  # the engine never reads a value through its attributes or items
         building = building or builds_string(node)
-        if isinstance(node, _FUNCTIONS):
-            function = node.name if _reads_as_value(node) else None
-        elif isinstance(node, ast.Lambda):
+        if kind in _FUNCTIONS:
+            function = node.name if _reads_as_value(node) else None  # type: ignore[attr-defined]
+        elif kind is ast.Lambda:
             function = None  # a ``return`` cannot stand in a lambda, but a ``yield`` can
         for child, bound in _children(node, function):
-            stack.append((child, building, targets if bound is None else bound, function))
+            push((child, building, targets if bound is None else bound, function))
     found = set(in_urls)
     todo = list(in_urls)
     while todo:
@@ -158,6 +173,32 @@ def url_names(tree: ast.Module) -> frozenset[str]:
                 found.add(name)
                 todo.append(name)
     return frozenset(found)
+
+
+# The kinds of node that bind a value, build a string, or stop the walk's reading of one.
+_SPECIAL = frozenset(
+    {
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.NamedExpr,
+        ast.For,
+        ast.AsyncFor,
+        ast.comprehension,
+        ast.Return,
+        ast.Yield,
+        ast.YieldFrom,
+        ast.Call,
+        ast.arguments,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Lambda,
+        ast.Attribute,
+        ast.Subscript,
+        ast.JoinedStr,
+        ast.BinOp,
+    }
+)
 
 
 def _children(node: ast.AST, function: str | None) -> Iterable[tuple[ast.AST, tuple[str, ...] | None]]:
@@ -178,10 +219,8 @@ def _children(node: ast.AST, function: str | None) -> Iterable[tuple[ast.AST, tu
         yield node.value, (function,) if function is not None else ()
         return
     if isinstance(node, ast.Call) and builds_string(node) and isinstance(node.func, ast.Attribute):
-        yield (
-            node.func.value,
-            None,
-        )  # ``TEMPLATE.format(...)``, ``parts.append(...)``: the receiver is URL text
+        # ``TEMPLATE.format(...)``, ``parts.append(...)``: the receiver is URL text.
+        yield node.func.value, None
         yield from ((c, None) for c in [*node.args, *node.keywords])
         return
     if isinstance(node, ast.arguments):

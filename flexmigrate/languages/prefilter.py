@@ -8,6 +8,7 @@ test costs microseconds, and most files of a real repository fail it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -103,13 +104,42 @@ def anchors(tokens: Iterable[bytes], shortest: int = 9) -> tuple[bytes, ...]:
     chosen: list[bytes] = sorted(t for t in tokens if len(t) < shortest)
     uncovered = {t for t in tokens if not any(a in t for a in chosen)}
     while uncovered:
-        counts: dict[bytes, int] = {}
-        for token in uncovered:
-            subs = {token[i:j] for i in range(len(token)) for j in range(i + shortest, len(token) + 1)}
-            for sub in subs or {token}:
-                counts[sub] = counts.get(sub, 0) + 1
-        best = max(sorted(counts), key=lambda sub: (counts[sub], len(sub)))
+        best = _best_anchor(uncovered, shortest)
         chosen.append(best)
         uncovered = {t for t in uncovered if best not in t}
     # An anchor that holds another one is never needed: every token it covers, the other covers.
     return tuple(a for a in chosen if not any(b != a and b in a for b in chosen))
+
+
+def _best_anchor(tokens: set[bytes], shortest: int) -> bytes:
+    """The substring of at least ``shortest`` bytes held by the most ``tokens``; the longest of
+    those, then the first in byte order.
+
+    A substring is held by no more tokens than any part of it, so the most tokens are reached by
+    one of exactly ``shortest`` bytes, and every longer substring as good grows, a byte at a time,
+    from one as good: only those are ever counted (all substrings of every token: seconds).
+    """
+    length = shortest
+    counts = _holders(tokens, length)
+    most = max(counts.values())
+    level = {sub for sub, n in counts.items() if n == most}
+    while True:
+        grown = {
+            t[i : i + length + 1]
+            for t in tokens
+            for i in range(len(t) - length)
+            if t[i : i + length] in level or t[i + 1 : i + length + 1] in level
+        }
+        longer = {sub for sub, n in _holders(tokens, length + 1, grown).items() if n == most}
+        if not longer:
+            return min(level)
+        level, length = longer, length + 1
+
+
+def _holders(tokens: set[bytes], length: int, among: set[bytes] | None = None) -> Counter[bytes]:
+    """How many of ``tokens`` hold each substring of ``length`` bytes (only those ``among``, if given)."""
+    counts: Counter[bytes] = Counter()
+    for token in tokens:
+        subs = {token[i : i + length] for i in range(len(token) - length + 1)}
+        counts.update(subs if among is None else subs & among)
+    return counts

@@ -117,9 +117,9 @@ def _walk(
     skipped: list[str],
     wanted: Callable[[str], bool],
     gitignore: bool = True,
-) -> Iterator[tuple[Path, bool]]:
-    """Files ``wanted`` by name below ``root`` in a stable order (depth first, names sorted), each with whether
-    it is a symbolic link.  Symlinked folders are not followed: no loops, no escaping the tree.  With
+) -> Iterator[tuple[str, str, bool]]:
+    """Files ``wanted`` by name below ``root`` in a stable order (depth first, names sorted), each as its
+    path, its path relative to ``root`` and whether it is a symbolic link.  Symlinked folders are not followed: no loops, no escaping the tree.  With
     ``gitignore``, what git ignores is left out and an ignored folder is not entered (``scan.gitignore``)."""
     top = IgnoreRules.for_root(root).top if gitignore else ()
     stack: list[tuple[str, str, Rules]] = [(os.fspath(root), "", top)]
@@ -159,8 +159,72 @@ def _walk(
                 continue
             if rules and IgnoreRules.ignored(rules, entry.path, False):
                 continue
-            yield Path(entry.path), is_link
+            yield entry.path, rel, is_link
         stack.extend(reversed(subfolders))
+
+
+class Walk:
+    """A discovery under way: iterating it yields each file as it is found, in the order of
+    :func:`discover`, so the scanner can start reading a large tree before the walk ends;
+    :meth:`result` then says everything found (files, missing paths, empty folders, broken links)."""
+
+    def __init__(
+        self,
+        paths: Iterable[str | Path],
+        exclude: Iterable[str] = (),
+        use_default_excludes: bool = True,
+        wanted: Callable[[str], bool] = _python_only,
+        respect_gitignore: bool = True,
+    ) -> None:
+        self._paths = tuple(paths)
+        self._excludes = _Excludes(tuple(exclude), DEFAULT_EXCLUDES if use_default_excludes else ())
+        self._wanted = wanted
+        self._gitignore = respect_gitignore
+        self._files: list[Path] = []
+        self._missing: list[Path] = []
+        self._empty: list[tuple[Path, tuple[str, ...]]] = []
+        self._broken: list[tuple[Path, str]] = []
+
+    def __iter__(self) -> Iterator[Path]:
+        seen: set[str] = set()
+        for raw in self._paths:
+            path = Path(raw)
+            skipped: list[str] = []
+            if path.is_file():
+                found: Iterable[tuple[str, str, bool]] = [(os.fspath(path), path.name, True)]
+                base = None
+            elif path.is_dir():
+                found = _walk(path, self._excludes, skipped, self._wanted, self._gitignore)
+                base = os.fspath(path.resolve())
+            elif path.is_symlink():
+                self._broken.append(
+                    (path, link_problem(os.fspath(path)) or "cannot follow the symbolic link")
+                )
+                continue
+            else:
+                self._missing.append(path)
+                continue
+            any_found = False
+            for name, rel, is_link in found:
+                any_found = True
+                # A file reached twice (two paths given, or a link beside its target) is taken once.
+                # Below a resolved folder that the walk did not leave by a link, the key is cheap.
+                problem = link_problem(name) if is_link and os.path.islink(name) else None
+                if problem is not None:
+                    self._broken.append((Path(name), problem))
+                    continue
+                key = os.path.realpath(name) if is_link or base is None else os.path.join(base, rel)
+                if key not in seen:
+                    seen.add(key)
+                    file = Path(name)
+                    self._files.append(file)
+                    yield file
+            if base is not None and not any_found:
+                self._empty.append((path, tuple(skipped)))
+
+    def result(self) -> Discovery:
+        """What the walk found (call it once the iteration has ended)."""
+        return Discovery(tuple(self._files), tuple(self._missing), tuple(self._empty), tuple(self._broken))
 
 
 def discover(
@@ -178,38 +242,7 @@ def discover(
     applied only below the folder given, and (unless ``respect_gitignore`` is false) what git
     ignores there is left out.
     """
-    excludes = _Excludes(tuple(exclude), DEFAULT_EXCLUDES if use_default_excludes else ())
-    seen: set[Path] = set()
-    files: list[Path] = []
-    missing: list[Path] = []
-    empty: list[tuple[Path, tuple[str, ...]]] = []
-    broken: list[tuple[Path, str]] = []
-    for raw in paths:
-        path = Path(raw)
-        skipped: list[str] = []
-        if path.is_file():
-            found: Iterable[tuple[Path, bool]] = [(path, True)]
-            base = None
-        elif path.is_dir():
-            found = list(_walk(path, excludes, skipped, wanted, respect_gitignore))
-            if not found:
-                empty.append((path, tuple(skipped)))
-            base = path.resolve()
-        elif path.is_symlink():
-            broken.append((path, link_problem(os.fspath(path)) or "cannot follow the symbolic link"))
-            continue
-        else:
-            missing.append(path)
-            continue
-        for f, is_link in found:
-            # A file reached twice (two paths given, or a link beside its target) is taken once.
-            # Below a resolved folder that the walk did not leave by a link, the key is cheap.
-            problem = link_problem(os.fspath(f)) if is_link and f.is_symlink() else None
-            if problem is not None:
-                broken.append((f, problem))
-                continue
-            key = f.resolve() if is_link or base is None else base / f.relative_to(path)
-            if key not in seen:
-                seen.add(key)
-                files.append(f)
-    return Discovery(tuple(files), tuple(missing), tuple(empty), tuple(broken))
+    walk = Walk(paths, exclude, use_default_excludes, wanted, respect_gitignore)
+    for _ in walk:
+        pass
+    return walk.result()

@@ -15,8 +15,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 __all__ = ["IgnoreRules", "Rules"]
 
@@ -49,6 +51,8 @@ def _spec(path: Path) -> _Spec | None:
     lines = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
         return None
+    from pathspec import GitIgnoreSpec  # imported once a tree holds a .gitignore
+
     spec = GitIgnoreSpec.from_lines(lines)
     regexes = [getattr(p, "regex", None) for p in spec.patterns]
     try:

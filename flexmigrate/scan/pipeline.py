@@ -8,14 +8,12 @@ file is written only when its text changed, re-parses, and re-encodes losslessly
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from itertools import repeat
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from flexmigrate.catalog import load_catalog
 from flexmigrate.catalog.ecosystems import ecosystems
@@ -27,9 +25,12 @@ from flexmigrate.languages.prefilter import any_chunk
 from flexmigrate.languages.python import PYTHON
 from flexmigrate.models.fix_policy import FixPolicy
 from flexmigrate.models.scan_results import FileResult, ScanResult
-from flexmigrate.scan.discover import discover
+from flexmigrate.scan.discover import Walk
 from flexmigrate.scan.source import SourceError, decode
 from flexmigrate.scan.writer import write_atomic
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["FileResult", "ScanOptions", "ScanResult", "process_file", "scan"]
 
@@ -224,25 +225,30 @@ class Triaged(NamedTuple):
     generated: bool = False  # left out of the run by --exclude-generated
 
 
-def triage_batch(paths: Sequence[Path], start: int, options: ScanOptions) -> list[Triaged]:
+def triage_batch(paths: Sequence[str], start: int, options: ScanOptions) -> list[Triaged]:
     """Read each of ``paths`` (numbered from ``start``) and put it through both filter stages.
 
     Only the files that are not simply clean come back, so a worker sends little over its pipe:
-    on a large tree almost every file stops at the byte stage.
+    on a large tree almost every file stops at the byte stage.  Paths come as strings, and each
+    file is opened once (its size read from the open file), since on a large tree building
+    ``Path`` objects and a second ``stat`` per file cost as much as the byte stage.
     """
     found = []
-    for index, path in enumerate(paths, start):
-        too_large = _too_large(path, options)
-        if too_large is not None:
-            found.append(Triaged(index, settled=too_large))
-            continue
+    limit = options.max_file_size
+    for index, name in enumerate(paths, start):
         try:
-            raw: bytes | None = path.read_bytes()
+            with open(name, "rb") as handle:
+                oversized = bool(limit) and os.fstat(handle.fileno()).st_size > limit
+                raw: bytes | None = None if oversized else handle.read()
         except OSError:
-            raw = None  # process_file reads again and reports the error
-        if options.exclude_generated and raw is not None and _generated(raw):
+            found.append(Triaged(index))  # process_file reads again and reports the error
+            continue
+        if raw is None:
+            settled = _too_large(Path(name), options)
+            found.append(Triaged(index, settled=settled) if settled is not None else Triaged(index))
+        elif options.exclude_generated and _generated(raw):
             found.append(Triaged(index, generated=True))
-        elif raw is None or worth_parsing(raw, options, file_language(path)):
+        elif worth_parsing(raw, options, language_for(os.path.basename(name)) or PYTHON):
             found.append(Triaged(index, raw=raw))
     return found
 
@@ -251,6 +257,13 @@ def warm_filters() -> None:
     """Build every file type's filters now, so that forked workers inherit them built."""
     for language in LANGUAGES:
         language.may_hold(b"")
+
+
+def _selected(path: Path, options: ScanOptions) -> bool:
+    """Whether the run takes ``path``: in its shard, and matching ``--include`` when given."""
+    if options.shard is not None and shard_of(path, options.shard[1]) != options.shard[0]:
+        return False
+    return not options.include or _included(path, options.include)
 
 
 def _triage_jobs(options: ScanOptions, count: int) -> int:
@@ -280,62 +293,78 @@ def scan(
 ) -> ScanResult:
     # realpath, unlike Path.resolve, does not raise on a link loop (discovery reports it).
     options = replace(options, roots=tuple(Path(os.path.realpath(p)) for p in paths))
-    found = discover(
+    walk = Walk(
         paths,
         exclude=options.exclude,
         use_default_excludes=options.default_excludes,
         wanted=lambda name: language_for(name) is not None,
         respect_gitignore=options.respect_gitignore,
     )
-    if options.shard is not None:
-        found = replace(
-            found, files=tuple(p for p in found.files if shard_of(p, options.shard[1]) == options.shard[0])
-        )
-    unmatched: tuple[tuple[Path, str], ...] = ()
-    if options.include:
-        kept = tuple(p for p in found.files if _included(p, options.include))
-        if found.files and not kept:
-            globs = ", ".join(options.include)
-            unmatched = tuple((Path(p), f"holds no file matching --include {globs}") for p in paths)
-        found = replace(found, files=kept)
-    files = found.files
+    files: list[Path] = []
     results: dict[Path, FileResult] = {}
     candidates: list[tuple[Path, bytes | None]] = []
     generated: set[Path] = set()
-    total = len(files)
     found_so_far = 0
     looked = 0
 
     def tick() -> None:
         if progress is not None:
-            progress(looked, total, found_so_far)
+            progress(looked, len(files), found_so_far)
 
     with ExitStack() as stack:
         pools: list[ProcessPoolExecutor] = []
 
         def pool(workers: int) -> ProcessPoolExecutor:
-            """One pool for both stages, started on first need; the filters are built first, so
-            forked workers inherit them."""
+            """One pool for both stages, started on first need; each worker builds the filters
+            as it starts, while this process goes on walking the tree."""
             if not pools:
-                warm_filters()
-                started = ProcessPoolExecutor(max_workers=workers)
+                from concurrent.futures import ProcessPoolExecutor  # only a large run needs one
+
+                started = ProcessPoolExecutor(max_workers=workers, initializer=warm_filters)
                 # On Ctrl-C or an error, queued batches are dropped rather than waited for.
                 stack.callback(started.shutdown, wait=True, cancel_futures=True)
                 pools.append(started)
             return pools[0]
 
-        # Stage one, triage: read every file and put it through both filter stages, in batches;
-        # on a large tree the batches go to every core, and only what needs more comes back.
-        batches = [(files[i : i + TRIAGE_BATCH], i) for i in range(0, total, TRIAGE_BATCH)]
-        triage_jobs = _triage_jobs(options, total)
-        if triage_jobs > 1:
-            outcomes: Iterable[list[Triaged]] = pool(triage_jobs).map(
-                triage_batch, [b for b, _ in batches], [i for _, i in batches], repeat(options)
-            )
+        # Stage one, triage: read every file and put it through both filter stages, in batches.
+        # Once the walk has found enough files for both cores to pay, the batches go to the
+        # workers as the walk fills them, so reading overlaps walking; only what needs more
+        # comes back.
+        names: list[str] = []
+        sent: list[tuple[int, Future[list[Triaged]]]] = []
+
+        def send(upto: int) -> None:
+            """Hand the files not yet sent, up to ``upto``, to the workers in batches."""
+            start = sum(count for count, _ in sent)
+            while start < upto:
+                batch = names[start : min(start + TRIAGE_BATCH, upto)]
+                sent.append((len(batch), pools[0].submit(triage_batch, batch, start, options)))
+                start += len(batch)
+
+        any_file = False
+        for path in walk:
+            any_file = True
+            if not _selected(path, options):
+                continue
+            files.append(path)
+            names.append(os.fspath(path))
+            if pools:
+                if len(names) % TRIAGE_BATCH == 0:
+                    send(len(names))
+            elif len(files) == PARALLEL_TRIAGE and _triage_jobs(options, PARALLEL_TRIAGE) > 1:
+                pool(_triage_jobs(options, PARALLEL_TRIAGE))
+                send(len(names))
+        total = len(files)
+        if pools:
+            send(total)
+            outcomes: Iterable[tuple[int, list[Triaged]]] = ((n, f.result()) for n, f in sent)
         else:
-            outcomes = (triage_batch(batch, start, options) for batch, start in batches)
-        for (batch, _), triaged in zip(batches, outcomes):
-            looked += len(batch)  # a candidate counts as looked at once it is analysed
+            outcomes = (
+                (len(names[i : i + TRIAGE_BATCH]), triage_batch(names[i : i + TRIAGE_BATCH], i, options))
+                for i in range(0, total, TRIAGE_BATCH)
+            )
+        for count, triaged in outcomes:
+            looked += count  # a candidate counts as looked at once it is analysed
             for item in triaged:
                 path = files[item.index]
                 if item.generated:
@@ -353,12 +382,14 @@ def scan(
             # Largest first, one file at a time while there are few: the cores finish together
             # instead of one of them ending with the two largest files of the tree.
             candidates.sort(key=lambda item: -len(item[1] or b""))
-        paths = [p for p, _ in candidates]
-        contents = [r for _, r in candidates]
         if jobs > 1:
             chunk = 1 if len(candidates) < 64 * jobs else 4
             analysed: Iterable[FileResult] = pool(jobs).map(
-                process_file, paths, repeat(options), contents, chunksize=chunk
+                process_file,
+                [p for p, _ in candidates],
+                repeat(options),
+                [r for _, r in candidates],
+                chunksize=chunk,
             )
         else:
             analysed = (process_file(path, options, raw) for path, raw in candidates)
@@ -367,6 +398,11 @@ def scan(
             found_so_far += len(res.findings)
             looked += 1
             tick()
+    found = walk.result()
+    unmatched: tuple[tuple[Path, str], ...] = ()
+    if options.include and any_file and not files:
+        globs = ", ".join(options.include)
+        unmatched = tuple((Path(p), f"holds no file matching --include {globs}") for p in paths)
     problems = unmatched or (
         ()
         if found.files or found.broken
@@ -391,6 +427,8 @@ def shard_of(path: Path, count: int) -> int:
     """The shard (1-based, of ``count``) a file belongs to: a hash of its path relative to the working
     folder, so every CI job of a matrix agrees, and adding a file moves no other file."""
     key = os.path.relpath(path).replace(os.sep, "/")
+    import hashlib  # only a sharded run needs it
+
     digest = hashlib.sha1(key.encode("utf-8", "surrogateescape")).digest()
     return int.from_bytes(digest[:8], "big") % count + 1
 

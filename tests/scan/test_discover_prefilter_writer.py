@@ -1,4 +1,5 @@
 import os
+import random
 import stat
 
 import pytest
@@ -76,6 +77,32 @@ def test_anchors_cover_every_token():
     assert len(chosen) < len(tokens) / 4
     assert anchors([b"abcdef", b"xabcdefx", b"zzzzzz"], shortest=5) == (b"abcdef", b"zzzzzz")
     assert anchors([b"abc"]) == (b"abc",), "a token shorter than an anchor is its own anchor"
+
+
+def _greedy_cover_by_brute_force(tokens: list[bytes], shortest: int) -> tuple[bytes, ...]:
+    """The cover ``anchors`` promises, computed the slow way: count every substring of every
+    uncovered token, take the most held (longest, then first in byte order), repeat."""
+    chosen = sorted(t for t in set(tokens) if len(t) < shortest)
+    uncovered = {t for t in set(tokens) if not any(a in t for a in chosen)}
+    while uncovered:
+        subs = {t[i:j] for t in uncovered for i in range(len(t)) for j in range(i + shortest, len(t) + 1)}
+        best = max(sorted(subs), key=lambda sub: (sum(sub in t for t in uncovered), len(sub)))
+        chosen.append(best)
+        uncovered = {t for t in uncovered if best not in t}
+    return tuple(a for a in chosen if not any(b != a and b in a for b in chosen))
+
+
+def test_the_anchors_are_the_greedy_cover():
+    """The fast search (it counts only substrings that can win) picks what counting all would."""
+    rng = random.Random(8)
+    cases = [sorted(load_catalog().prefilter_tokens())]
+    cases += [
+        [bytes(rng.choice(b"abcAB_") for _ in range(rng.randint(3, 20))) for _ in range(rng.randint(1, 12))]
+        for _ in range(150)
+    ]
+    for tokens in cases:
+        for shortest in (3, 5, 9):
+            assert anchors(tokens, shortest) == _greedy_cover_by_brute_force(tokens, shortest), tokens
 
 
 def test_the_anchors_skip_common_words():
