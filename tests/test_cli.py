@@ -31,3 +31,40 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--version"])
     assert exc.value.code == 0 and __version__ in capsys.readouterr().out
+
+
+def test_every_command_is_listed_where_it_is_registered():
+    """``SUBCOMMANDS`` says which module registers which commands, so that a run imports only its
+    own module: hold it to what the modules really register."""
+    import argparse
+    import importlib
+
+    from flexmigrate.commands import SUBCOMMANDS
+
+    for module, commands in SUBCOMMANDS:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(module).register(sub)
+        assert tuple(sub.choices) == commands, module
+
+
+def test_a_command_imports_its_own_module_only():
+    """``flexmigrate scan`` does not import the other commands (the checker's HTTP settings, the
+    sandbox, the demo); every command is still named in the usage, and ``--help`` lists all."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from flexmigrate.cli import main\n"
+        "main(['rules'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('flexmigrate.commands.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-1] == "['flexmigrate.commands.scan']", done.stdout + done.stderr
+    usage = subprocess.run(
+        [sys.executable, "-m", "flexmigrate", "scan", "--no-such-option"], capture_output=True, text=True
+    )
+    assert usage.returncode == 2 and "--no-such-option" in usage.stderr
+    listed = subprocess.run([sys.executable, "-m", "flexmigrate", "--help"], capture_output=True, text=True)
+    for name in ("scan", "fix", "rules", "merge", "report", "check", "sandbox", "catalog", "demo"):
+        assert f"    {name}" in listed.stdout, name

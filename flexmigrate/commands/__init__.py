@@ -16,19 +16,26 @@ from typing import Sequence
 from flexmigrate import __version__
 from flexmigrate.models.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UsageError
 
-# Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = (
-    "flexmigrate.commands.scan",
-    "flexmigrate.commands.merge",
-    "flexmigrate.commands.report",
-    "flexmigrate.commands.check",
-    "flexmigrate.commands.sandbox",
-    "flexmigrate.commands.catalog",
-    "flexmigrate.commands.demo",
+# Subcommand modules, in the order ``--help`` lists them, each with the commands it registers.
+SUBCOMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("flexmigrate.commands.scan", ("scan", "fix", "rules")),
+    ("flexmigrate.commands.merge", ("merge",)),
+    ("flexmigrate.commands.report", ("report",)),
+    ("flexmigrate.commands.check", ("check",)),
+    ("flexmigrate.commands.sandbox", ("sandbox",)),
+    ("flexmigrate.commands.catalog", ("catalog",)),
+    ("flexmigrate.commands.demo", ("demo",)),
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; or, for the command line ``argv`` when it names a command, that
+    command's module alone.
+
+    A run of ``flexmigrate scan`` imports the scan command only (the others load the catalog,
+    the HTTP client's settings, ...); the other commands are still named, so the usage line
+    lists them all.  With no command (``--help``, ``--version``, a typo) every module registers.
+    """
     parser = argparse.ArgumentParser(
         prog="flexmigrate",
         description="Move code off the retired MongoDB Atlas M2/M5 (tenant) backup endpoints "
@@ -36,14 +43,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"flexmigrate {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
-        importlib.import_module(name).register(sub)
+    wanted = None if argv is None else _command_in(argv)
+    for module, commands in SUBCOMMANDS:
+        if wanted is None or wanted in commands:
+            importlib.import_module(module).register(sub)
+        else:
+            for command in commands:
+                sub.add_parser(command)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs, when its first word is one of ours (not ``--help``, not a typo)."""
+    if not argv or argv[0] not in {c for _, commands in SUBCOMMANDS for c in commands}:
+        return None
+    return argv[0]
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one ``flexmigrate`` command line and return its exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)

@@ -15,11 +15,6 @@ from typing import Any, Mapping
 from flexmigrate.models.config_keys import BOOL, INT, STRING, STRINGS, Key, check_table
 from flexmigrate.models.exits import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 __all__ = ["SCAN_KEYS", "SUBTABLES", "find_config", "read_config"]
 
 SCAN_KEYS = [
@@ -40,6 +35,11 @@ SUBTABLES = ("check",)
 
 
 def _load(path: Path) -> Mapping[str, Any]:
+    # Imported once a configuration file is found: a run with none (or --isolated) never pays for it.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
