@@ -224,3 +224,40 @@ def test_a_module_that_defines_a_wrapper_is_reported_not_rewritten(tmp_path: Pat
     assert (tmp_path / "sdk.py").read_text("utf-8") == source
     assert result.findings and all(f.fix.value == "manual" and not f.edits for f in result.findings)
     assert all("defines get_shared_tier_restore_job" in f.message for f in result.findings)
+
+
+def test_names_are_found_as_whole_words_exactly_as_a_regex_finds_them():
+    """The text scan finds names by their anchors with ``str.find``; hold it to the plain regex
+    (a whole-word alternation of every name) over every example text and over names set against
+    word characters, punctuation and the edges of the text."""
+    import re
+
+    from flexmigrate.catalog import load_catalog
+    from flexmigrate.languages import textscan
+
+    catalog = load_catalog()
+    info = textscan._patterns(catalog).name_info
+    ordered = sorted(info, key=len, reverse=True)
+    regex = re.compile(rf"(?<![A-Za-z0-9_])(?:{'|'.join(map(re.escape, ordered))})(?![A-Za-z0-9_])")
+    texts = [content for _, content, _ in CASES] + [content for _, content in NEAR_MISSES]
+    texts += [p.read_text("utf-8") for p in (Path(__file__).parent / "fixtures").rglob("*") if p.is_file()]
+    for name in ordered[:: max(1, len(ordered) // 25)]:
+        texts += [
+            name,
+            f"x{name}",
+            f"{name}_",
+            f"{name}9 {name}",
+            f"({name}).{name}\n",
+            f"é{name}é",
+            name * 2,
+        ]
+    for text in texts:
+        expected = sorted((m.start(), m.end()) for m in regex.finditer(text))
+        found = sorted(
+            (m.start, m.end) for m in textscan.scan_text(text, catalog) if m.rule in ("FM604", "FM605")
+        )
+        # A name inside a wider match (a CLI command, a URL) is reported as part of that one.
+        wider = [
+            (m.start, m.end) for m in textscan.scan_text(text, catalog) if m.rule not in ("FM604", "FM605")
+        ]
+        assert found == [s for s in expected if not any(a <= s[0] and s[1] <= b for a, b in wider)], text
