@@ -52,7 +52,8 @@ __all__ = ["LETTER_ESCAPE", "CandidateTest", "candidate_test"]
 
 # An escape that can spell a letter inside a string literal.
 LETTER_ESCAPE = re.compile(r"\\(?:[xuU0-7]|N\{)")
-_NEWLINE = re.compile(r"\n")
+# Where a line ends, as ``ast`` counts lines (a lone ``\r`` ends one too).
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 # Where a path piece after a segment ends.
 _PIECE_END = re.compile(r"[/?#]")
 
@@ -279,7 +280,7 @@ def candidate_test(catalog: Catalog) -> CandidateTest:
         parts = ep.old.segments()
         for seg in retired:
             if seg in parts and parts.index(seg) > 0:
-                gates.add(f"{parts[parts.index(seg) - 1]}/{seg[0]}")
+                gates.add(f"{parts[parts.index(seg) - 1]}/")
     return CandidateTest(
         segments,
         (*catalog.retired_names(), *ecosystems(catalog).python_names()),

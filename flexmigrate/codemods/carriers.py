@@ -57,29 +57,46 @@ def destination(node: ast.AST, ancestors: tuple[ast.AST, ...], leading: bool) ->
     the retired segment starts the string's value: then a building expression in which the string
     comes first (``"tenant{}".format(i)``, ``"tenant" + x``) builds a value that still starts with
     the segment, which cannot be a retired path by itself (no ``backup/`` before it), so the walk
-    goes on to where that value goes.  An empty set: nowhere the engine looks.
+    goes on to where that value goes.  A binding inside an expression (a walrus, a
+    comprehension's variables, a lambda's default) adds its names and the walk goes on, since
+    the whole expression is what an outer name holds (the engine reads every string of a hole's
+    value).  An empty set: nowhere the engine looks.
     """
+    bound: set[str] = set()
     child = node
-    for parent in reversed(ancestors):
+    for depth in range(len(ancestors) - 1, -1, -1):
+        parent = ancestors[depth]
         if builds_string(parent):
             if not (leading and _leftmost(parent, child)):
                 return URL_TEXT
-        elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-            if parent.value is not child:
-                return frozenset()
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            return frozenset(_bound(targets))
-        elif isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is child:
-            return frozenset(_bound([parent.target]))
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            if parent.value is child:
+                bound.update(_bound(parent.targets if isinstance(parent, ast.Assign) else [parent.target]))
+            return frozenset(bound)
+        elif isinstance(parent, ast.NamedExpr):
+            if parent.value is child:
+                bound.update(_bound([parent.target]))
+        elif isinstance(parent, ast.comprehension):
+            if parent.iter is child:
+                bound.update(_bound([parent.target]))
+        elif isinstance(parent, (ast.For, ast.AsyncFor)):
+            if parent.iter is child:
+                bound.update(_bound([parent.target]))
+            return frozenset(bound)
         elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
-            fn = next((a for a in reversed(ancestors) if isinstance(a, _FUNCTIONS)), None)
-            return frozenset({fn.name}) if fn is not None and _reads_as_value(fn) else frozenset()
+            fn = next((a for a in reversed(ancestors[:depth]) if isinstance(a, _FUNCTIONS)), None)
+            if fn is not None and _reads_as_value(fn):
+                bound.add(fn.name)
+            if isinstance(parent, ast.Return):
+                return frozenset(bound)
         elif isinstance(parent, ast.arguments):
-            return frozenset(_defaulted(parent).get(id(child), ()))
+            bound.update(_defaulted(parent).get(id(child), ()))
+            if depth == 0 or not isinstance(ancestors[depth - 1], ast.Lambda):
+                return frozenset(bound)  # a ``def``'s defaults: bound to its parameters only
         elif isinstance(parent, ast.stmt):
-            return frozenset()
+            return frozenset(bound)
         child = parent
-    return frozenset()
+    return frozenset(bound)
 
 
 def _reads_as_value(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -163,7 +180,7 @@ def url_names(tree: ast.Module) -> frozenset[str]:
             function = node.name if _reads_as_value(node) else None  # type: ignore[attr-defined]
         elif kind is ast.Lambda:
             function = None  # a ``return`` cannot stand in a lambda, but a ``yield`` can
-        for child, bound in _children(node, function):
+        for child, bound in _children(node, function, targets):
             push((child, building, targets if bound is None else bound, function))
     found = set(in_urls)
     todo = list(in_urls)
@@ -201,32 +218,44 @@ _SPECIAL = frozenset(
 )
 
 
-def _children(node: ast.AST, function: str | None) -> Iterable[tuple[ast.AST, tuple[str, ...] | None]]:
-    """``node``'s children, each with the names its value is bound to (``None``: as for ``node``)."""
-    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and node.value is not None:
+def _children(
+    node: ast.AST, function: str | None, outer: tuple[str, ...]
+) -> Iterable[tuple[ast.AST, tuple[str, ...] | None]]:
+    """``node``'s children, each with the names its value is bound to (``None``: as for ``node``,
+    whose value is bound to ``outer``)."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         yield node.value, tuple(_bound(targets))
         yield from ((t, ()) for t in targets)
         if isinstance(node, ast.AnnAssign):
             yield node.annotation, ()
         return
-    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+    if isinstance(node, (ast.For, ast.AsyncFor)):
         yield node.iter, tuple(_bound([node.target]))
-        rest = node.ifs if isinstance(node, ast.comprehension) else [*node.body, *node.orelse]
-        yield from ((c, ()) for c in [node.target, *rest])
+        yield from ((c, ()) for c in [node.target, *node.body, *node.orelse])
+        return
+    # Inside an expression, a binding also goes where the expression goes: (x := v) is v, and a
+    # comprehension's value is built from its iterable.
+    if isinstance(node, ast.NamedExpr):
+        yield node.value, (*outer, *_bound([node.target]))
+        return
+    if isinstance(node, ast.comprehension):
+        yield node.iter, (*outer, *_bound([node.target]))
+        yield from ((c, ()) for c in [node.target, *node.ifs])
         return
     if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and node.value is not None:
-        yield node.value, (function,) if function is not None else ()
+        into = (function,) if function is not None else ()
+        yield node.value, into if isinstance(node, ast.Return) else (*outer, *into)
         return
     if isinstance(node, ast.Call) and builds_string(node) and isinstance(node.func, ast.Attribute):
         # ``TEMPLATE.format(...)``, ``parts.append(...)``: the receiver is URL text.
         yield node.func.value, None
         yield from ((c, None) for c in [*node.args, *node.keywords])
         return
-    if isinstance(node, ast.arguments):
+    if isinstance(node, ast.arguments):  # a lambda's defaults also go where the lambda goes
         named = _defaulted(node)
         for child in ast.iter_child_nodes(node):
-            yield child, named.get(id(child), ())
+            yield child, (*outer, *named.get(id(child), ()))
         return
     for child in ast.iter_child_nodes(node):
         yield child, None

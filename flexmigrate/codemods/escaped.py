@@ -109,9 +109,11 @@ class SplitSegments:
     """A retired segment split mid-word across implicitly concatenated literals
     (``"/backup/t" "enant/restores"``, a formatter's line wrap), found in raw text or bytes.
 
-    The search runs only where a *gate* is: the text before the segment in every retired path with
-    the segment's first letter (``backup/t``), which a split never breaks; so ordinary code, where
-    the gate is rare, costs one substring search.
+    The search runs only where a *gate* is: the segment before it in every retired path, with its
+    slash (``backup/``), which a split of the segment itself does not break (``"backup/" "ten"
+    "ant/"`` too); so ordinary code, where the gate is rare, costs one substring search.  A
+    segment split where no gate stands in the file (a ``KIND = ("te" "nant")`` joined elsewhere)
+    is not found.
     """
 
     def __init__(self, segments: Iterable[str], gates: Iterable[str]) -> None:
