@@ -145,6 +145,9 @@ class CandidateTest:
             inner = (*ancestors, node)
             for child in ast.iter_child_nodes(node):
                 first = getattr(child, "lineno", None)
+                decorators = getattr(child, "decorator_list", None)
+                if decorators:  # a decorated def or class begins at its first decorator
+                    first = min(first, *(d.lineno for d in decorators))
                 if first is not None:
                     at = bisect.bisect_left(lines, first)
                     if at == len(lines) or lines[at] > (child.end_lineno or first):  # type: ignore[attr-defined]

@@ -39,6 +39,8 @@ DEFAULT_EXCLUDES = (
     "venv",
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
+# Why a FIFO, a socket or a device named like a source file is not read (reading could block).
+NOT_REGULAR = "not a regular file (a FIFO, socket or device): not read"
 
 
 def _python_only(name: str) -> bool:
@@ -117,10 +119,14 @@ def _walk(
     skipped: list[str],
     wanted: Callable[[str], bool],
     gitignore: bool = True,
+    unread: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[str, str, bool]]:
     """Files ``wanted`` by name below ``root`` in a stable order (depth first, names sorted), each as its
-    path, its path relative to ``root`` and whether it is a symbolic link.  Symlinked folders are not followed: no loops, no escaping the tree.  With
+    path, its path relative to ``root`` and whether it is a symbolic link.  What cannot be read is
+    not yielded but added to ``unread`` with the reason: a folder that cannot be listed, a file
+    that is not a regular file (a FIFO, a socket, a device).  Symlinked folders are not followed: no loops, no escaping the tree.  With
     ``gitignore``, what git ignores is left out and an ignored folder is not entered (``scan.gitignore``)."""
+    unread = [] if unread is None else unread
     top = IgnoreRules.for_root(root).top if gitignore else ()
     stack: list[tuple[str, str, Rules]] = [(os.fspath(root), "", top)]
     while stack:
@@ -128,7 +134,8 @@ def _walk(
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            unread.append((folder, f"cannot read the folder: {exc.strerror or exc}"))
             continue
         rules = (
             IgnoreRules.enter(inherited, folder, any(e.name == ".gitignore" for e in entries))
@@ -158,6 +165,9 @@ def _walk(
             if excludes.match(entry.name, rel, entry.path) is not None:
                 continue
             if rules and IgnoreRules.ignored(rules, entry.path, False):
+                continue
+            if not is_link and not entry.is_file(follow_symlinks=False):
+                unread.append((entry.path, NOT_REGULAR))  # reading a FIFO could block
                 continue
             yield entry.path, rel, is_link
         stack.extend(reversed(subfolders))
@@ -190,16 +200,28 @@ class Walk:
         for raw in self._paths:
             path = Path(raw)
             skipped: list[str] = []
+            try:
+                os.stat(path)
+            except FileNotFoundError:
+                pass  # missing, or a broken link: said below
+            except OSError as exc:  # a file in a folder one may not look into, a link loop
+                if exc.errno != errno.ELOOP:
+                    self._broken.append((path, f"cannot read: {exc.strerror or exc}"))
+                    continue
             if path.is_file():
                 found: Iterable[tuple[str, str, bool]] = [(os.fspath(path), path.name, True)]
                 base = None
             elif path.is_dir():
-                found = _walk(path, self._excludes, skipped, self._wanted, self._gitignore)
+                unread: list[tuple[str, str]] = []
+                found = _walk(path, self._excludes, skipped, self._wanted, self._gitignore, unread)
                 base = os.fspath(path.resolve())
             elif path.is_symlink():
                 self._broken.append(
                     (path, link_problem(os.fspath(path)) or "cannot follow the symbolic link")
                 )
+                continue
+            elif path.exists():
+                self._broken.append((path, NOT_REGULAR))
                 continue
             else:
                 self._missing.append(path)
@@ -210,6 +232,8 @@ class Walk:
                 # A file reached twice (two paths given, or a link beside its target) is taken once.
                 # Below a resolved folder that the walk did not leave by a link, the key is cheap.
                 problem = link_problem(name) if is_link and os.path.islink(name) else None
+                if problem is None and is_link and not os.path.isfile(name):
+                    problem = NOT_REGULAR
                 if problem is not None:
                     self._broken.append((Path(name), problem))
                     continue
@@ -219,8 +243,10 @@ class Walk:
                     file = Path(name)
                     self._files.append(file)
                     yield file
-            if base is not None and not any_found:
-                self._empty.append((path, tuple(skipped)))
+            if base is not None:
+                self._broken.extend((Path(name), reason) for name, reason in unread)
+                if not any_found and not unread:
+                    self._empty.append((path, tuple(skipped)))
 
     def result(self) -> Discovery:
         """What the walk found (call it once the iteration has ended)."""

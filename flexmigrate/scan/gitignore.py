@@ -66,8 +66,11 @@ def _spec(path: Path) -> _Spec | None:
 
 def _repository(start: Path) -> Path | None:
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
+        try:
+            if (folder / ".git").exists():
+                return folder
+        except OSError:  # a folder one may not look into: the walk says so, not this search
+            continue
     return None
 
 

@@ -253,17 +253,19 @@ def triage_batch(paths: Sequence[str], start: int, options: ScanOptions) -> list
     return found
 
 
+def _start_worker() -> None:
+    """A worker builds the filters as it starts; a Ctrl-C meanwhile is the run's to report, once,
+    not each worker's with a traceback."""
+    try:
+        warm_filters()
+    except KeyboardInterrupt:
+        pass
+
+
 def warm_filters() -> None:
     """Build every file type's filters now, so that forked workers inherit them built."""
     for language in LANGUAGES:
         language.may_hold(b"")
-
-
-def _selected(path: Path, options: ScanOptions) -> bool:
-    """Whether the run takes ``path``: in its shard, and matching ``--include`` when given."""
-    if options.shard is not None and shard_of(path, options.shard[1]) != options.shard[0]:
-        return False
-    return not options.include or _included(path, options.include)
 
 
 def _triage_jobs(options: ScanOptions, count: int) -> int:
@@ -320,7 +322,7 @@ def scan(
             if not pools:
                 from concurrent.futures import ProcessPoolExecutor  # only a large run needs one
 
-                started = ProcessPoolExecutor(max_workers=workers, initializer=warm_filters)
+                started = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
                 # On Ctrl-C or an error, queued batches are dropped rather than waited for.
                 stack.callback(started.shutdown, wait=True, cancel_futures=True)
                 pools.append(started)
@@ -341,10 +343,12 @@ def scan(
                 sent.append((len(batch), pools[0].submit(triage_batch, batch, start, options)))
                 start += len(batch)
 
-        any_file = False
+        in_shard = False  # a file of this shard was found (--include may still leave it out)
         for path in walk:
-            any_file = True
-            if not _selected(path, options):
+            if options.shard is not None and shard_of(path, options.shard[1]) != options.shard[0]:
+                continue
+            in_shard = True
+            if options.include and not _included(path, options.include):
                 continue
             files.append(path)
             names.append(os.fspath(path))
@@ -400,12 +404,12 @@ def scan(
             tick()
     found = walk.result()
     unmatched: tuple[tuple[Path, str], ...] = ()
-    if options.include and any_file and not files:
+    if options.include and in_shard and not files:
         globs = ", ".join(options.include)
         unmatched = tuple((Path(p), f"holds no file matching --include {globs}") for p in paths)
     problems = unmatched or (
         ()
-        if found.files or found.broken
+        if files or found.broken
         else tuple(_nothing_to_look_at(folder, skipped) for folder, skipped in found.empty)
     )
     unreadable = [FileResult(path, error=reason) for path, reason in found.broken]

@@ -261,3 +261,38 @@ def test_names_are_found_as_whole_words_exactly_as_a_regex_finds_them():
             (m.start, m.end) for m in textscan.scan_text(text, catalog) if m.rule not in ("FM604", "FM605")
         ]
         assert found == [s for s in expected if not any(a <= s[0] and s[1] <= b for a, b in wider)], text
+
+
+def test_a_long_word_full_of_anchors_is_read_once():
+    """A 60 KB word made of a name's pieces took 27 s: every anchor in it expanded the whole word
+    again.  Count the searches instead of timing them: a word is expanded once per anchor."""
+    from flexmigrate.catalog import load_catalog
+    from flexmigrate.languages import textscan
+
+    class Counted(str):
+        finds = 0
+
+        def find(self, *args):  # type: ignore[override]
+            Counted.finds += 1
+            return super().find(*args)
+
+    anchors = textscan._patterns(load_catalog()).name_anchors
+    text = Counted("SharedTier" * 6000 + " getBackupTenantRestore")
+    spans = textscan._whole_words_around(text, anchors)
+    assert (len("SharedTier" * 6000) + 1, len(text)) in spans
+    assert Counted.finds <= 3 * len(anchors), Counted.finds
+
+
+def test_a_path_literal_never_holds_the_optional_version_prefix():
+    """The regex takes ``/api/atlas/<version>`` as optional, so the literal that gates it must come
+    from ``/groups`` on: with a ``v1.0`` path the prefix tied the tail in length and won."""
+    from dataclasses import replace
+
+    from flexmigrate.catalog import load_catalog
+    from flexmigrate.languages import textscan
+
+    ep = next(e for e in load_catalog() if e.old.path.endswith("/backup/tenant/restore"))
+    legacy = replace(ep, old=replace(ep.old, path=ep.old.path.replace("/v2/", "/v1.0/")))
+    literal = textscan._path_literal(legacy)
+    assert literal == "/backup/tenant/restore", literal
+    assert literal in "/groups/a/clusters/b/backup/tenant/restore"

@@ -155,6 +155,11 @@ REVIEWED = [
     _in_function('kind = (lambda k="tenant": K[k])()'),
     _in_function("pass", "{(kind := 'tenant')}"),
     _in_function("pass", "{[k for k in ('tenant',)][0]}"),
+    # A decorator of a nested def or class (a def's line span starts below its decorators).
+    _BASE
+    + "class Api:\n"
+    + '    @route(BASE + "/groups/{group_id}/clusters/{cluster}/backup/tenant/restores")\n'
+    + "    def handler(self, group_id, cluster):\n        pass\n",
     # A split right after the segment before it.
     _BASE + 'u = f"{BASE}/groups/{g}/clusters/{c}/backup/" "ten" "ant/restores"\n',
 ]

@@ -171,3 +171,39 @@ def test_the_confirm_test_runs_around_anchors_and_agrees_with_a_whole_file_searc
     ):
         for data in (text, filler + text, text + filler, filler + text + filler):
             assert pf._confirmed(data) == (whole.search(data) is not None), (text, len(data))
+
+
+def test_a_fifo_named_like_source_is_reported_not_read(tmp_path):
+    """Opening a FIFO blocks until someone writes to it: the scan hung.  A FIFO, socket or device
+    is named with a one-line reason (exit 2), in a folder, through a link, or given by name."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    os.mkfifo(folder / "x.py")
+    (folder / "link.py").symlink_to("x.py")
+    (folder / "a.py").write_text("x = 1\n", "utf-8")
+    for target in (folder, folder / "x.py"):
+        done = subprocess.run(
+            [sys.executable, "-m", "flexmigrate", "scan", "--isolated", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "x.py: FM000 [error] not a regular file (a FIFO, socket or device): not read" in done.stdout
+        if target == folder:
+            assert "link.py: FM000 [error] not a regular file" in done.stdout, done.stdout
+
+
+def test_a_worker_interrupted_while_starting_says_nothing(monkeypatch):
+    """Ctrl-C while the workers build their filters printed a traceback from each of them; the
+    run itself reports the interruption once."""
+    from flexmigrate.scan import pipeline
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "warm_filters", interrupted)
+    assert pipeline._start_worker() is None

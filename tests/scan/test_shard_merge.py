@@ -170,3 +170,21 @@ def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path, capsy
     )
     assert "cannot write the report to" in capsys.readouterr().err
     assert main(["scan", "--isolated", "-o", str(tmp_path), str(tmp_path)]) == 2
+
+
+def test_a_shard_that_gets_no_file_is_not_an_include_error(tmp_path: Path, monkeypatch) -> None:
+    """A CI matrix job whose shard happens to hold no file of a small tree passes; ``--include``
+    fails only when files of the shard exist and none matches.  An empty folder given beside it is
+    still named (both broke when the shard and the include filter moved into the walk)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "a.py").write_text("x = 1\n", "utf-8")
+    (tmp_path / "emptyd").mkdir()
+    taken = shard_of(Path("one/a.py"), 2)
+    other = 3 - taken
+    empty_shard = scan(["one"], ScanOptions(shard=(other, 2), include=("*.py",)))
+    assert not empty_shard.problems and not empty_shard.files
+    own_shard = scan(["one"], ScanOptions(shard=(taken, 2), include=("*.md",)))
+    assert [reason for _, reason in own_shard.problems] == ["holds no file matching --include *.md"]
+    beside = scan(["one", "emptyd"], ScanOptions(shard=(other, 2)))
+    assert [str(p) for p, _ in beside.problems] == ["emptyd"]
