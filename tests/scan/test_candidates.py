@@ -300,7 +300,8 @@ def test_parallel_triage_settles_every_file_as_one_worker_does(tmp_path: Path) -
 def test_no_candidate_no_libcst(tmp_path: Path) -> None:
     """``--version`` and a scan whose files hold no candidate never import libcst (nor httpx, nor
     jsonschema for the shipped catalog, nor the sandbox's server for the parser's sake); a small
-    tree with no ``.gitignore`` imports neither the worker pool's machinery nor pathspec."""
+    tree with no ``.gitignore`` imports neither the worker pool's machinery nor pathspec, and an
+    ``--isolated`` run does not import ``tomllib``."""
     import subprocess
     import sys
 
@@ -312,7 +313,9 @@ def test_no_candidate_no_libcst(tmp_path: Path) -> None:
         f"code = main(['scan', '--isolated', {str(tmp_path)!r}])\n"
         "print(code, 'libcst' in sys.modules, 'httpx' in sys.modules, 'jsonschema' in sys.modules,"
         " 'flexmigrate.sandbox.runner' in sys.modules, 'concurrent.futures.process' in sys.modules,"
-        " 'pathspec' in sys.modules)\n"
+        " 'pathspec' in sys.modules, 'tomllib' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.stdout.splitlines()[-1] == "0 False False False False False False", done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "0 False False False False False False False", (
+        done.stdout + done.stderr
+    )
