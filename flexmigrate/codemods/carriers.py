@@ -15,9 +15,11 @@ This module answers both halves with the standard library's ``ast``, by spelling
   iterable, a parameter's default, a ``return`` of a function, bound to the function's name), or
   nowhere (a plain call, a condition, a statement of its own, an attribute or item target);
 * :func:`url_names` walks the module once: every name read inside a building expression, and,
-  again and again, every name read in the value of a name already found.  A name read only as
-  the base of an attribute or an item (``domain.domain``, ``parts[0]``) does not count: the
-  engine never reads a value through them.
+  again and again, every name read in the value of a name already found.  Only a name that
+  stands as a part of such a value counts (``f"{kind}"``, ``BASE + kind``, ``[BASE, kind]``):
+  one read as the base of an attribute or an item (``domain.domain``, ``parts[0]``), as an
+  argument of a call (``urlencode(params)``) or in a comparison does not, since the engine never
+  reads a value through them.
 """
 
 from __future__ import annotations
@@ -162,6 +164,8 @@ def url_names(tree: ast.Module) -> frozenset[str]:
         if kind not in _SPECIAL:
             if isinstance(node, ast.stmt):
                 targets = ()
+            elif kind not in _TRANSPARENT and isinstance(node, ast.expr):
+                building, targets = False, ()  # a comparison, an operation: not its names' values
             for field in node._fields:
                 value = getattr(node, field, None)
                 if type(value) is list:
@@ -173,8 +177,9 @@ def url_names(tree: ast.Module) -> frozenset[str]:
             continue
         if isinstance(node, ast.stmt):
             targets = ()
-        if kind is ast.Attribute or kind is ast.Subscript:
-            building, targets = False, ()  # the engine never reads a value through its attributes or items
+        if kind is ast.Attribute or kind is ast.Subscript or (kind is ast.Call and _opaque_call(node)):
+            # The engine never reads a value through its attributes, its items, or a call of it.
+            building, targets = False, ()
         building = building or builds_string(node)
         if kind in _FUNCTIONS:
             function = node.name if _reads_as_value(node) else None  # type: ignore[attr-defined]
@@ -191,6 +196,35 @@ def url_names(tree: ast.Module) -> frozenset[str]:
                 todo.append(name)
     return frozenset(found)
 
+
+def _opaque_call(call: ast.Call) -> bool:
+    """A call whose value the engine cannot read: anything but a string-building call and a
+    function of no parameters called bare (``restores_path()``, read like a constant)."""
+    if builds_string(call):
+        return False
+    return bool(call.args or call.keywords) or not isinstance(call.func, ast.Name)
+
+
+# Expressions whose value holds their parts' values as they are: a name inside one of these is
+# read as the engine reads a hole (``f"{kind}"``, ``BASE + kind``, ``[BASE, kind]``, ``a or kind``).
+_TRANSPARENT = frozenset(
+    {
+        ast.BinOp,
+        ast.BoolOp,
+        ast.IfExp,
+        ast.JoinedStr,
+        ast.FormattedValue,
+        ast.Tuple,
+        ast.List,
+        ast.Set,
+        ast.Dict,
+        ast.Starred,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+    }
+)
 
 # The kinds of node that bind a value, build a string, or stop the walk's reading of one.
 _SPECIAL = frozenset(

@@ -66,6 +66,9 @@ NEAR_MISSES_TEXTS = [
     "class Token:\n    def tenant_id(self):\n        return self._token.get('tenant', {}).get('id')\n",
     'KIND = "tenant"\nprint(KIND)\n',
     'u = "tenant" + suffix\n',
+    # ``params`` reaches URL text only as a call's argument, which the engine never reads through.
+    'params = {"tenant": {"name": name}}\nquery = "?" + urlencode(params)\nrequests.get(f"{BASE}/tenants{query}")\n',
+    'kind = "tenant"\nok = f"{BASE}/{len(kind)}" if kind == other else None\n',
     # ``domain`` reaches URL text only through an attribute, which the engine never reads through.
     'schema_name = "tenant{}".format(i)\n'
     "domain = Domain(name=schema_name)\n"
