@@ -68,3 +68,45 @@ def test_a_command_imports_its_own_module_only():
     listed = subprocess.run([sys.executable, "-m", "flexmigrate", "--help"], capture_output=True, text=True)
     for name in ("scan", "fix", "rules", "merge", "report", "check", "sandbox", "catalog", "demo"):
         assert f"    {name}" in listed.stdout, name
+
+
+def test_a_catalog_of_ones_own_that_cannot_be_read_is_one_line(tmp_path):
+    """``$FLEXMIGRATE_CATALOG`` naming a missing folder or broken JSON gave a traceback from every
+    command, and, on a tree large enough for workers, a "process pool is not usable" one from them."""
+    import os
+    import subprocess
+    import sys
+
+    from flexmigrate.scan.pipeline import PARALLEL_TRIAGE
+
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.py").write_text("x = 1\n", "utf-8")
+    large = tmp_path / "large"
+    large.mkdir()
+    for i in range(PARALLEL_TRIAGE + 1):
+        (large / f"m{i}.py").write_text("x = 1\n", "utf-8")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "endpoints.json").write_text("{", "utf-8")
+    for folder, reason in (
+        (tmp_path / "missing", "missing: cannot read the catalog folder: No such file or directory"),
+        (broken, "endpoints.json: cannot read: Expecting property name"),
+    ):
+        env = {**os.environ, "FLEXMIGRATE_CATALOG": str(folder)}
+        for argv in (
+            ["scan", "--isolated", str(small)],
+            ["scan", "--isolated", str(large)],
+            ["catalog"],
+            ["--help"],
+        ):
+            done = subprocess.run(
+                [sys.executable, "-m", "flexmigrate", *argv],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+            assert done.returncode == 2, (argv, done.stdout, done.stderr)
+            assert "Traceback" not in done.stderr and reason in done.stderr, (argv, done.stderr)
+            assert len(done.stderr.strip().splitlines()) == 1, (argv, done.stderr)

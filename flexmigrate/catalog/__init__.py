@@ -39,7 +39,8 @@ CATALOG_ENV = "FLEXMIGRATE_CATALOG"
 
 
 class CatalogError(ValueError):
-    """The catalog data is inconsistent: one line saying where."""
+    """The catalog data is inconsistent or cannot be read: one line saying where (the commands
+    print it as a usage error, exit code 2)."""
 
 
 def template_params(path: str) -> tuple[str, ...]:
@@ -407,7 +408,11 @@ def catalog_from_data(data: Mapping[str, Any], extra: Mapping[str, Any] | None =
 def _read_folder(folder: Traversable) -> Catalog:
     sections = {}
     endpoints = None
-    for entry in folder.iterdir():
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        raise CatalogError(f"{folder}: cannot read the catalog folder: {exc.strerror or exc}") from None
+    for entry in entries:
         if not entry.name.endswith(".json"):
             continue
         try:
@@ -427,7 +432,10 @@ def _read_folder(folder: Traversable) -> Catalog:
 def _load(folder: str | None) -> Catalog:
     if folder is None:
         return replace(_read_folder(resources.files(__package__).joinpath("data")), shipped=True)
-    return _read_folder(Path(folder))
+    try:
+        return _read_folder(Path(folder))
+    except CatalogError as exc:
+        raise CatalogError(f"${CATALOG_ENV}: {exc}") from None
 
 
 def load_catalog() -> Catalog:

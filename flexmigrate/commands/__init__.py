@@ -14,6 +14,7 @@ import sys
 from typing import Sequence
 
 from flexmigrate import __version__
+from flexmigrate.catalog import CatalogError
 from flexmigrate.models.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UsageError
 
 # Subcommand modules, in the order ``--help`` lists them, each with the commands it registers.
@@ -63,14 +64,18 @@ def _command_in(argv: Sequence[str]) -> str | None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one ``flexmigrate`` command line and return its exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(argv)
+    try:
+        parser = build_parser(argv)  # a command's defaults may come from the catalog
+    except (UsageError, CatalogError) as exc:
+        print(f"flexmigrate: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
         return int(args.func(args))
-    except UsageError as exc:
+    except (UsageError, CatalogError) as exc:
         print(f"flexmigrate {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

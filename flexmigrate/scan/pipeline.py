@@ -15,7 +15,7 @@ from pathlib import Path
 from itertools import repeat
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
-from flexmigrate.catalog import load_catalog
+from flexmigrate.catalog import CATALOG_ENV, load_catalog
 from flexmigrate.catalog.ecosystems import ecosystems
 
 from flexmigrate.languages import LANGUAGES, Language, NotParsable, language_for
@@ -293,6 +293,8 @@ Progress = Callable[[int, int, int], None]
 def scan(
     paths: Sequence[str | Path], options: ScanOptions = ScanOptions(), progress: Progress | None = None
 ) -> ScanResult:
+    if os.environ.get(CATALOG_ENV):
+        load_catalog()  # a catalog of one's own is read here, so a bad one is one line, not a worker's crash
     # realpath, unlike Path.resolve, does not raise on a link loop (discovery reports it).
     options = replace(options, roots=tuple(Path(os.path.realpath(p)) for p in paths))
     walk = Walk(
