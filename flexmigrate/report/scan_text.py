@@ -121,7 +121,7 @@ def summary_line(result: ScanResult) -> str:
         parts.append("unsafe fixes are applied with --unsafe-fixes")
     failed = len(result.errors) - len(result.problems)
     if failed:
-        parts.append(f"{failed} file(s) could not be analysed")
+        parts.append(f"{failed} path(s) could not be analysed")
     if result.problems:
         parts.append(
             "nothing was looked at: the path(s) given hold no file flexmigrate reads outside the excludes"
