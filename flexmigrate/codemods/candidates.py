@@ -133,15 +133,20 @@ class CandidateTest:
         """
         assert self._in_value is not None or not self.segments
         stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(stmt, ())]
+        joined: set[int] = set()  # literals tested as part of a ``+`` run, not alone
         while stack:
             node, ancestors = stack.pop()
             if isinstance(node, ast.Constant):
-                value = node.value
-                if isinstance(value, bytes):
-                    value = value.decode("latin-1")
-                if isinstance(value, str) and self._can_be_url_text(value, node, ancestors, in_urls):
+                value = _text(node)
+                if (
+                    value is not None
+                    and id(node) not in joined
+                    and self._can_be_url_text(value, node, ancestors, in_urls)
+                ):
                     yield node.lineno
                 continue
+            if _chain_top(node, ancestors):
+                yield from self._joined_runs(node, ancestors, in_urls, joined)  # type: ignore[arg-type]
             inner = (*ancestors, node)
             for child in ast.iter_child_nodes(node):
                 first = getattr(child, "lineno", None)
@@ -153,6 +158,36 @@ class CandidateTest:
                     if at == len(lines) or lines[at] > (child.end_lineno or first):  # type: ignore[attr-defined]
                         continue
                 stack.append((child, inner))
+
+    def _joined_runs(
+        self,
+        chain: ast.BinOp,
+        ancestors: tuple[ast.AST, ...],
+        in_urls: Callable[[], frozenset[str]],
+        joined: set[int],
+    ) -> Iterator[int]:
+        """Lines of the runs of literal text joined by ``+`` in ``chain`` (``"/backup/ten" +
+        "ant/..."``, an f-string's last part and the literal after it) that hold a segment where a
+        URL can be built, each tested as the one string it makes.  The literals of a run are added
+        to ``joined``: they are not tested alone (``"Main" + "tenant"`` holds no segment)."""
+        pieces = [piece for part in _operands(chain) for piece in _pieces(part)]
+        start = 0
+        while start < len(pieces):
+            end = start
+            while end < len(pieces) and _text(pieces[end]) is not None:
+                end += 1
+            run = pieces[start:end]
+            if len({id(p) for p in run}) >= 2:
+                joined.update(id(p) for p in run)
+                value = "".join(_text(p) or "" for p in run)
+                if start > 0:  # something comes before it: URL text, if the segment fits
+                    if self._in_value is not None and any(
+                        self._fits(value, m.start(), m.end()) for m in self._in_value.finditer(value)
+                    ):
+                        yield run[0].lineno  # type: ignore[attr-defined]
+                elif self._can_be_url_text(value, chain, ancestors, in_urls):
+                    yield run[0].lineno  # type: ignore[attr-defined]
+            start = end + 1
 
     def _can_be_url_text(
         self,
@@ -184,6 +219,41 @@ class CandidateTest:
         if around is None:
             return True
         return _fits_before(value[:start], around.before) and _fits_after(value[end:], around.after)
+
+
+def _text(node: ast.AST) -> str | None:
+    """The text of a string or bytes literal (bytes read as Latin-1), or ``None``."""
+    if not isinstance(node, ast.Constant):
+        return None
+    if isinstance(node.value, bytes):
+        return node.value.decode("latin-1")
+    return node.value if isinstance(node.value, str) else None
+
+
+def _is_add(node: ast.AST) -> bool:
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
+
+
+def _chain_top(node: ast.AST, ancestors: tuple[ast.AST, ...]) -> bool:
+    """Whether ``node`` is a whole ``a + b + c`` chain (not the left part of a longer one)."""
+    return _is_add(node) and not (ancestors and _is_add(ancestors[-1]) and ancestors[-1].left is node)  # type: ignore[attr-defined]
+
+
+def _pieces(part: ast.AST) -> list[ast.AST]:
+    """An operand as pieces of text and holes: an f-string's literal parts and fields, or the
+    operand itself."""
+    return list(part.values) if isinstance(part, ast.JoinedStr) else [part]
+
+
+def _operands(chain: ast.BinOp) -> list[ast.AST]:
+    """The operands of an ``a + b + c`` chain, left to right."""
+    parts: list[ast.AST] = []
+    node: ast.AST = chain
+    while _is_add(node):
+        parts.append(node.right)  # type: ignore[attr-defined]
+        node = node.left  # type: ignore[attr-defined]
+    parts.append(node)
+    return parts[::-1]
 
 
 class Neighbours(NamedTuple):

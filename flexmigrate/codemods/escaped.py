@@ -100,14 +100,15 @@ class EscapedSegments:
                 lo, hi = max(0, hit.start() - self.window), hit.end() + self.window
 
 
-# Between two implicitly concatenated literals: the closing quote, blanks, comments and line breaks,
-# a string prefix, the opening quote.
-_QUOTE_BREAK = r"""["'](?:\s|#[^\r\n]*)*(?:[rRbBuUfF]{1,2})?["']"""
+# Between two concatenated literals: the closing quote, blanks, comments, line breaks and line
+# continuations, at most one ``+`` (an explicit concatenation), a string prefix, the opening quote.
+_GAP = r"(?:\s|#[^\r\n]*|\\\r?\n)*"
+_QUOTE_BREAK = rf"""["']{_GAP}(?:\+{_GAP})?(?:[rRbBuUfF]{{1,2}})?["']"""
 
 
 class SplitSegments:
-    """A retired segment split mid-word across implicitly concatenated literals
-    (``"/backup/t" "enant/restores"``, a formatter's line wrap), found in raw text or bytes.
+    """A retired segment split mid-word across concatenated literals (``"/backup/t" "enant/restores"``,
+    a formatter's line wrap, or ``"/backup/ten" + "ant/restores"``), found in raw text or bytes.
 
     The search runs only where a *gate* is: the segment before it in every retired path, with its
     slash (``backup/``), which a split of the segment itself does not break (``"backup/" "ten"

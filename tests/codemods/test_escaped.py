@@ -60,8 +60,16 @@ def test_a_segment_split_across_concatenated_literals_is_found_behind_its_gate()
         '"/backup/t" "enant/restores"',
         "f'/backup/ten'  # wrapped\n    f'ant/{r}'",
         '"/backup/tenan"\n"t/snapshots"',
+        '"/backup/ten" + "ant/restores"',
+        '"/backup/te" \\\n    + f"nant/{r}"',
     ):
         assert split.search(text) and split.search(text.encode()), text
         assert split.offsets(text) == [text.index("backup/") + len("backup/")]
-    for text in ('"/backup/tenant"', '"/backup/te" + x + "nant"', '"/v1/t" "enant"', '"backup/t" "ennant"'):
+    for text in (
+        '"/backup/tenant"',
+        '"/backup/te" + x + "nant"',
+        '"/backup/te" + + "nant"',
+        '"/v1/t" "enant"',
+        '"backup/t" "ennant"',
+    ):
         assert not split.search(text), text

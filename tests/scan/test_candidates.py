@@ -66,6 +66,8 @@ NEAR_MISSES_TEXTS = [
     "class Token:\n    def tenant_id(self):\n        return self._token.get('tenant', {}).get('id')\n",
     'KIND = "tenant"\nprint(KIND)\n',
     'u = "tenant" + suffix\n',
+    'x = "Main" + "tenant"\n',
+    'requests.get(f"{base}/tenants/" + "tenant" + "-admin")\n',
     # ``params`` reaches URL text only as a call's argument, which the engine never reads through.
     'params = {"tenant": {"name": name}}\nquery = "?" + urlencode(params)\nrequests.get(f"{BASE}/tenants{query}")\n',
     'kind = "tenant"\nok = f"{BASE}/{len(kind)}" if kind == other else None\n',
@@ -163,6 +165,10 @@ REVIEWED = [
     + "class Api:\n"
     + '    @route(BASE + "/groups/{group_id}/clusters/{cluster}/backup/tenant/restores")\n'
     + "    def handler(self, group_id, cluster):\n        pass\n",
+    # A segment split across an explicit ``+``, after an f-string's last part or a plain literal.
+    _BASE + 'u = requests.get(f"{BASE}/groups/{g}/clusters/{c}/backup/ten" + "ant/restores")\n',
+    _BASE
+    + 'u = requests.get(BASE + "/groups/" + g + "/clusters/" + c + "/backup/te"\n    "nant/" + "restores")\n',
     # A split right after the segment before it.
     _BASE + 'u = f"{BASE}/groups/{g}/clusters/{c}/backup/" "ten" "ant/restores"\n',
 ]
