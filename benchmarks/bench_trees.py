@@ -193,6 +193,21 @@ def hits(scratch: Path, repeat: int) -> None:
     print(f"| analysis / bare parse | {a / p:.2f} |")
 
 
+def compile_flexmigrate() -> None:
+    """Compile flexmigrate's modules to bytecode first, as pip does when it installs the wheel.
+
+    An editable install compiles a module when it is first imported and keeps the bytecode, unless
+    ``PYTHONDONTWRITEBYTECODE`` is set (some CI images set it): then every run would compile every
+    module again, about 0.1 s that no installed copy pays.  ruff, a binary, has nothing to compile.
+    """
+    import flexmigrate
+
+    package = Path(flexmigrate.__file__).parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
+    note = " (PYTHONDONTWRITEBYTECODE is set here)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
+    print(f"flexmigrate's bytecode compiled first, as pip does when it installs it{note}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--trees", default="stdlib,stdlib10,tenant,hits")
@@ -203,6 +218,7 @@ def main() -> None:
     args = ap.parse_args()
     wanted = [t.strip() for t in args.trees.split(",") if t.strip()]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, stdlib at {stdlib()}")
+    compile_flexmigrate()
     with tempfile.TemporaryDirectory() as tmp:
         scratch = args.scratch or Path(tmp)
         scratch.mkdir(parents=True, exist_ok=True)
