@@ -181,9 +181,7 @@ class CandidateTest:
                 joined.update(id(p) for p in run)
                 value = "".join(_text(p) or "" for p in run)
                 if start > 0:  # something comes before it: URL text, if the segment fits
-                    if self._in_value is not None and any(
-                        self._fits(value, m.start(), m.end()) for m in self._in_value.finditer(value)
-                    ):
+                    if self._fitting_starts(value):
                         yield run[0].lineno  # type: ignore[attr-defined]
                 elif self._can_be_url_text(value, chain, ancestors, in_urls):
                     yield run[0].lineno  # type: ignore[attr-defined]
@@ -203,15 +201,19 @@ class CandidateTest:
         ``/`` can be a path on its own; any other counts where :func:`carriers.destination` sends
         it: into URL text, or into a name that reaches URL text.
         """
-        if self._in_value is None:
-            return False
-        starts = [m.start() for m in self._in_value.finditer(value) if self._fits(value, m.start(), m.end())]
+        starts = self._fitting_starts(value)
         if not starts:
             return False
         if "/" in value:
             return True
         names = carriers.destination(node, ancestors, leading=all(s == 0 for s in starts))
         return names is carriers.URL_TEXT or (bool(names) and not names.isdisjoint(in_urls()))
+
+    def _fitting_starts(self, value: str) -> list[int]:
+        """Where a segment stands in ``value`` with neighbours a catalog path can give it."""
+        if self._in_value is None:
+            return []
+        return [m.start() for m in self._in_value.finditer(value) if self._fits(value, m.start(), m.end())]
 
     def _fits(self, value: str, start: int, end: int) -> bool:
         """Whether the segment ``value[start:end]`` has neighbours a catalog path can give it."""

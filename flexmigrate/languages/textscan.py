@@ -111,7 +111,7 @@ class _Patterns:
     paths: tuple[tuple[re.Pattern[str], str, Endpoint], ...]  # (regex, literal every match holds, endpoint)
     cli: re.Pattern[str]
     go: re.Pattern[str]
-    go_apis: tuple[str, ...]  # a Go call names one of these first
+    go_receivers: tuple[str, ...]  # a Go call begins with one of these (``SharedTierSnapshotsApi.``)
     name_anchors: tuple[str, ...]  # every name holds one of these
     name_info: dict[str, tuple[str, str, Endpoint | None]]  # name -> (rule, message, endpoint)
 
@@ -181,7 +181,7 @@ def _patterns(catalog: Catalog) -> _Patterns:
                 ("FM605", f"{name} is a retired operation (gone since {sunset}); {_replacement(ep)}", ep),
             )
     found_by = tuple(a.decode() for a in anchors(n.encode() for n in info)) if info else ()
-    return _Patterns(paths, cli, go, tuple(a for a in apis if a != "(?!)"), found_by, info)
+    return _Patterns(paths, cli, go, tuple(f"{a}." for a in apis if a != "(?!)"), found_by, info)
 
 
 def scan_text(text: str, catalog: Catalog) -> Iterator[TextMatch]:
@@ -222,7 +222,7 @@ def scan_text(text: str, catalog: Catalog) -> Iterator[TextMatch]:
                 ep,
             )
         )
-    for m in pats.go.finditer(text) if any(f"{api}." in text for api in pats.go_apis) else ():
+    for m in pats.go.finditer(text) if any(receiver in text for receiver in pats.go_receivers) else ():
         call = next((c for c in eco.go if f"{m.group(1)}.{m.group(2)}" in c.old), None)
         if call is None:
             continue

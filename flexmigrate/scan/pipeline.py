@@ -81,9 +81,9 @@ class ScanOptions:
         )
 
 
-def file_language(path: Path) -> Language:
+def file_language(path: str | Path) -> Language:
     """The file type that reads ``path``; a file of no known type named explicitly is read as Python."""
-    return language_for(path.name) or PYTHON
+    return language_for(os.path.basename(path)) or PYTHON
 
 
 def worth_parsing(raw: bytes, options: ScanOptions, language: Language = PYTHON) -> bool:
@@ -248,7 +248,7 @@ def triage_batch(paths: Sequence[str], start: int, options: ScanOptions) -> list
             found.append(Triaged(index, settled=settled) if settled is not None else Triaged(index))
         elif options.exclude_generated and _generated(raw):
             found.append(Triaged(index, generated=True))
-        elif worth_parsing(raw, options, language_for(os.path.basename(name)) or PYTHON):
+        elif worth_parsing(raw, options, file_language(name)):
             found.append(Triaged(index, raw=raw))
     return found
 
@@ -263,7 +263,7 @@ def _start_worker() -> None:
 
 
 def warm_filters() -> None:
-    """Build every file type's filters now, so that forked workers inherit them built."""
+    """Build every file type's filters now (each worker does so as it starts, ``_start_worker``)."""
     for language in LANGUAGES:
         language.may_hold(b"")
 
